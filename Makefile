@@ -1,0 +1,76 @@
+# The two commands a newcomer needs: `make chat` and `make test`. Everything else is set up on demand.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+INSTALLED := $(VENV)/.installed
+MODEL := models/lbp.tar.gz
+TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(wildcard components/*.py)
+
+# Quiet, offline, reproducible runs.
+export TF_CPP_MIN_LOG_LEVEL ?= 3
+export RASA_TELEMETRY_ENABLED ?= false
+export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
+export PYTHONWARNINGS ?= ignore
+export PIP_DISABLE_PIP_VERSION_CHECK ?= 1
+
+.PHONY: help install train chat serve test lint test-unit test-e2e validate test-stories bench clean constraints
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+$(INSTALLED): requirements.txt requirements-dev.txt constraints.txt scripts/find-python310.sh
+	@python310=$$(scripts/find-python310.sh) || exit 1; \
+	if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$python310"; $$python310 -m venv $(VENV) || exit 1; fi
+	$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	$(PY) -m pip check
+	@touch $@
+
+install: $(INSTALLED) ## Create .venv and install pinned dependencies (skipped when unchanged)
+
+$(MODEL): $(TRAINING_INPUTS) $(INSTALLED)
+	$(RASA) train --fixed-model-name lbp --out models
+	@touch $@
+
+train: $(MODEL) ## Train the model (skipped when data, domain and config are unchanged)
+
+chat: $(MODEL) ## Talk to the assistant in the terminal
+	@scripts/chat.sh
+
+serve: $(MODEL) ## Rasa server on 127.0.0.1:5005 and action server on 5055, in the foreground
+	@scripts/serve.sh
+
+lint: $(INSTALLED) ## Ruff over the whole project
+	$(PY) -m ruff check .
+
+test-unit: $(INSTALLED) ## Fast tests that need no trained model
+	$(PY) -m pytest -q -m "not e2e"
+
+validate: $(INSTALLED) ## rasa data validate, failing on warnings
+	$(RASA) data validate --fail-on-warnings
+
+test-stories: $(MODEL) ## Test stories against the trained model, failing on any wrong prediction
+	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
+	  --fail-on-prediction-errors --out var/results/core
+
+test-e2e: $(MODEL) ## End-to-end tests against real Rasa and action servers
+	$(PY) -m pytest -q -m e2e
+
+test: lint validate $(MODEL) ## Every check: lint, validate, all pytest tests, test stories
+	$(PY) -m pytest -q
+	$(MAKE) --no-print-directory test-stories
+
+bench: $(MODEL) ## Benchmarks (slow; figures go in the README)
+	$(PY) bench/assess_bench.py
+
+constraints: ## Re-resolve the pinned set from requirements*.txt into constraints.txt
+	rm -rf var/constraints-venv && $$(scripts/find-python310.sh) -m venv var/constraints-venv
+	var/constraints-venv/bin/pip install --quiet -r requirements-dev.txt
+	var/constraints-venv/bin/pip check
+	{ echo "# Every package of the runtime and development sets at one consistent version (pip check passes)."; \
+	  echo "# Regenerate with: make constraints"; var/constraints-venv/bin/pip freeze; } > constraints.txt
+
+clean: ## Remove the virtual environment, models and local state
+	rm -rf $(VENV) models var .rasa

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# `make serve`: the Rasa server and the action server in the foreground; Ctrl-C or SIGTERM stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  kill "${pids[@]}" 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+}
+trap stop EXIT
+trap 'stop; exit 0' INT TERM
+.venv/bin/python -m rasa_sdk --actions actions --port "$LBP_ACTION_PORT" &
+pids+=($!)
+.venv/bin/rasa run --model models/lbp.tar.gz --enable-api --cors "http://$LBP_HOST:$LBP_PORT" \
+  --interface "$LBP_HOST" --port "$LBP_PORT" \
+  --credentials credentials.yml --endpoints "$LBP_ENDPOINTS" &
+pids+=($!)
+echo "Rasa server: http://$LBP_HOST:$LBP_PORT  (REST: /webhooks/rest/webhook)"
+echo "Action server: http://127.0.0.1:$LBP_ACTION_PORT/health"
+# Whichever server stops first takes the other with it.
+wait -n "${pids[@]}"

@@ -1,0 +1,116 @@
+"""Start the real Rasa server and action server as subprocesses on free loopback ports."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+MODEL = ROOT / "models" / "lbp.tar.gz"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(url: str, timeout: float, process: subprocess.Popen) -> None:
+    """Poll `url` until it answers 200, failing early if the process died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}")
+        try:
+            if requests.get(url, timeout=1).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.25)
+    raise TimeoutError(f"{url} did not answer within {timeout} s")
+
+
+@dataclass
+class Servers:
+    """A running pair of servers and where to reach them."""
+
+    state_dir: Path
+    rasa_port: int = field(default_factory=free_port)
+    action_port: int = field(default_factory=free_port)
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://127.0.0.1:{self.action_port}"
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            TF_CPP_MIN_LOG_LEVEL="3",
+            RASA_TELEMETRY_ENABLED="false",
+            SQLALCHEMY_SILENCE_UBER_WARNING="1",
+            PYTHONWARNINGS="ignore",
+            LBP_TRACKER_DB=str(self.state_dir / "tracker.db"),
+            ACTION_ENDPOINT_URL=f"{self.action_url}/webhook",
+        )
+        return env
+
+    def start_actions(self) -> None:
+        log = open(self.state_dir / "actions.log", "ab")  # noqa: SIM115 - closed with the process
+        self.processes["actions"] = subprocess.Popen(
+            [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
+             "--port", str(self.action_port)],
+            cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
+        )
+        wait_until(f"{self.action_url}/health", 60, self.processes["actions"])
+
+    def start_rasa(self) -> None:
+        log = open(self.state_dir / "rasa.log", "ab")  # noqa: SIM115 - closed with the process
+        self.processes["rasa"] = subprocess.Popen(
+            [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--enable-api",
+             "--interface", "127.0.0.1", "--port", str(self.rasa_port),
+             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
+            cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
+        )
+        wait_until(f"{self.rasa_url}/status", 180, self.processes["rasa"])
+
+    def stop(self, name: str, kill: bool = False) -> None:
+        process = self.processes.pop(name, None)
+        if process is None:
+            return
+        if kill:
+            process.kill()
+        else:
+            process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def stop_all(self) -> None:
+        for name in list(self.processes):
+            self.stop(name)
+
+    def say(self, sender: str, message: str) -> list[dict]:
+        """Send one message over the REST channel and return the bot's replies."""
+        response = requests.post(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": message},
+            timeout=60,
+        )
+        response.raise_for_status()
+        return response.json()

@@ -1,0 +1,57 @@
+"""The foundation's conversations, over REST against the real servers."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from tests.e2e.servers import Servers
+
+pytestmark = pytest.mark.e2e
+
+
+def texts(replies: list[dict]) -> str:
+    return " ".join(reply.get("text", "") for reply in replies).lower()
+
+
+def test_both_servers_report_health(servers: Servers) -> None:
+    assert requests.get(f"{servers.action_url}/health", timeout=5).json()["status"] == "ok"
+    status = requests.get(f"{servers.rasa_url}/status", timeout=5).json()
+    assert status["model_file"].endswith("lbp.tar.gz")
+
+
+def test_greeting_is_answered_with_what_the_assistant_does(servers: Servers) -> None:
+    reply = texts(servers.say("e2e-greet", "hi"))
+    assert "lower back pain" in reply
+    assert "diagnose" in reply
+
+
+def test_bot_challenge_gets_an_honest_answer(servers: Servers) -> None:
+    assert "i'm a bot" in texts(servers.say("e2e-bot", "are you a human?"))
+
+
+def test_help_says_it_does_not_diagnose(servers: Servers) -> None:
+    reply = texts(servers.say("e2e-help", "what can you do?"))
+    assert "not a diagnosis" in reply or "can't diagnose" in reply
+
+
+def test_out_of_scope_is_declined(servers: Servers) -> None:
+    assert "outside what i can help with" in texts(
+        servers.say("e2e-oos", "what's the weather like in Paris tomorrow?")
+    )
+
+
+def test_gibberish_gets_asked_to_rephrase(servers: Servers) -> None:
+    assert "say it another way" in texts(servers.say("e2e-fallback", "qwx zzptk vrrrm"))
+
+
+def test_goodbye(servers: Servers) -> None:
+    assert "take care" in texts(servers.say("e2e-bye", "bye"))
+
+
+def test_conversation_is_stored_in_the_sql_tracker_store(servers: Servers) -> None:
+    servers.say("e2e-stored", "hello")
+    tracker = requests.get(f"{servers.rasa_url}/conversations/e2e-stored/tracker", timeout=10)
+    events = [event["event"] for event in tracker.json()["events"]]
+    assert "user" in events and "bot" in events
+    assert (servers.state_dir / "tracker.db").stat().st_size > 0
