@@ -1,4 +1,4 @@
-"""The knowledge base (bot/data/knowledge_base.yml): causes, factors and their weights, checked on load."""
+"""The knowledge base (bot/data/knowledge_base.yml): causes, factors, weights; checked on load."""
 
 from __future__ import annotations
 

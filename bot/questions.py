@@ -1,10 +1,10 @@
 """The interview (bot/data/questions.yml): which question to ask next, and what an answer means.
 
 The next question is the one whose answer is expected to reduce uncertainty the most. The
-uncertainty is the entropy of the leading causes (their current posteriors, renormalised), plus,
-at a tenth of the weight, the binary entropy of each aggravating factor. For a cause c and an answer b,
-P(b | c) is taken proportional to the likelihood ratio the answer's findings would give c
-(answers equally likely a priori), which is all the knowledge base's likelihood ratios allow.
+uncertainty is the entropy of the leading causes (their current posteriors, renormalised),
+plus, at a tenth of the weight, the binary entropy of each aggravating factor. For a cause c and
+an answer b, P(b | c) is taken proportional to the likelihood ratio the answer's findings would
+give c (answers equally likely a priori), which is all the knowledge base's likelihood ratios allow.
 """
 
 from __future__ import annotations
@@ -267,7 +267,7 @@ def expected_gain(
         given = [answer_likelihoods(entry) for entry, _ in leading]
         expected = 0.0
         for b in range(len(buttons)):
-            joint = [w * g[b] for w, g in zip(weights, given)]
+            joint = [w * g[b] for w, g in zip(weights, given, strict=True)]
             p_answer = sum(joint)
             if p_answer > 0:
                 expected += p_answer * _entropy([j / p_answer for j in joint])
