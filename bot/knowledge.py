@@ -20,6 +20,8 @@ EVIDENCE_LEVELS = ("strong", "moderate", "weak")
 REQUIRED_TEXT = ("id", "name", "category", "summary", "explanation", "who_can_help")
 FEATURE_KEYS = {"finding", "lr_present", "lr_absent", "min", "max", "value", "group", "reason"}
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class KnowledgeBaseError(ValueError):
     """The knowledge base file is malformed; the message names the entry and the field."""
@@ -110,7 +112,6 @@ class Principle:
     id: str
     text: str
 
-
 class KnowledgeBase:
     """All entries, with the per-category features that apply to every member of a category."""
 
@@ -188,7 +189,7 @@ def _load_default() -> KnowledgeBase:
 
 def _load(path: Path) -> KnowledgeBase:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except yaml.YAMLError as error:
         raise KnowledgeBaseError(f"{path.name}: not valid YAML: {error}") from error
     if not isinstance(raw, dict) or not isinstance(raw.get("causes"), list):
@@ -289,7 +290,6 @@ def _parse_entry(
         features=features,
         related=tuple(related),
     )
-
 
 class _FeatureError(ValueError):
     """A feature is malformed (the caller adds the entry and field)."""

@@ -27,6 +27,8 @@ LEADING_CAUSES = 6
 FACTOR_WEIGHT = 0.1  # lifestyle factors matter, but telling causes apart matters more
 MIN_GAIN = 0.01  # bits: below this a question is not worth the person's time
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class QuestionsError(ValueError):
     """The questions file is malformed; the message names the question and the field."""
@@ -124,7 +126,7 @@ def _load_default() -> tuple[Question, ...]:
 
 
 def _load(path: Path) -> tuple[Question, ...]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
     vocabulary = load_vocabulary()
     questions: list[Question] = []
     for index, item in enumerate(raw.get("questions") or []):
