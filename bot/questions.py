@@ -1,10 +1,11 @@
 """The interview (bot/data/questions.yml): which question to ask next, and what an answer means.
 
 The next question is the one whose answer is expected to reduce uncertainty the most. The
-uncertainty is the entropy of the leading causes (their current posteriors, renormalised),
-plus, at a tenth of the weight, the binary entropy of each aggravating factor. For a cause c and
-an answer b, P(b | c) is taken proportional to the likelihood ratio the answer's findings would
-give c (answers equally likely a priori), which is all the knowledge base's likelihood ratios allow.
+uncertainty is the entropy of the leading causes (those scoring at least a fifth of the best,
+their current posteriors renormalised), plus, at a tenth of the weight, the binary entropy of
+each aggravating factor. For a cause c and an answer b, P(b | c) is taken proportional to the
+likelihood ratio the answer's findings would give c (answers equally likely a priori), which is
+all that the knowledge base's likelihood ratios allow.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ import yaml
 
 from bot.knowledge import Cause, KnowledgeBase, load_knowledge_base
 from bot.matching import known_findings, likelihood_ratio, posterior, rank_causes
-from bot.model import Finding
+from bot.model import CauseMatch, Finding
 from bot.vocabulary import DATA_DIR, load_vocabulary
 
 DEFAULT_PATH = DATA_DIR / "questions.yml"
-LEADING_CAUSES = 6
+LEADING_FRACTION = 0.2  # a cause leads when its score is at least this share of the best one
+MIN_LEADING = 3
 FACTOR_WEIGHT = 0.1  # lifestyle factors matter, but telling causes apart matters more
 MIN_GAIN = 0.01  # bits: below this a question is not worth the person's time
 
@@ -148,7 +150,9 @@ def _load(path: Path) -> tuple[Question, ...]:
         for fid in reveals:
             if fid not in vocabulary:
                 raise fail("reveals", f"unknown finding id {fid!r}")
-        buttons = tuple(_parse_button(b, fail, vocabulary) for b in item.get("buttons") or [])
+        buttons = tuple(
+            _parse_button(button, fail, vocabulary, reveals) for button in item.get("buttons") or []
+        )
         if len(buttons) < 2:
             raise fail("buttons", "needs at least two answers")
         if not any(button.dont_know for button in buttons):
@@ -169,7 +173,7 @@ def _load(path: Path) -> tuple[Question, ...]:
     return tuple(questions)
 
 
-def _parse_button(raw: Any, fail: Any, vocabulary: dict) -> Button:
+def _parse_button(raw: Any, fail: Any, vocabulary: dict, reveals: list[str]) -> Button:
     if not isinstance(raw, dict) or not raw.get("title") or not raw.get("payload"):
         raise fail("buttons", f"each answer needs a title and a payload: {raw!r}")
     present = tuple(raw.get("present") or ())
@@ -177,6 +181,9 @@ def _parse_button(raw: Any, fail: Any, vocabulary: dict) -> Button:
     for fid in present + denied:
         if fid not in vocabulary:
             raise fail("buttons", f"answer {raw['title']!r}: unknown finding id {fid!r}")
+    for fid in present:
+        if fid not in reveals:
+            raise fail("buttons", f"answer {raw['title']!r}: {fid!r} is not in 'reveals'")
     values = raw.get("values") or {}
     for fid in values:
         if fid not in present:
@@ -221,7 +228,7 @@ def next_question(
     kb = kb or load_knowledge_base()
     questions = load_questions() if questions is None else questions
     known = known_findings(findings)
-    ranked = rank_causes(findings, kb)[:LEADING_CAUSES]
+    ranked = leading_causes(rank_causes(findings, kb))
     total = sum(match.score for match in ranked) or 1.0
     leading = [(kb.get(match.id), match.score / total) for match in ranked]
     factors = [
@@ -237,6 +244,14 @@ def next_question(
         if gain >= MIN_GAIN and (best is None or gain > best[0] + 1e-12):
             best = (gain, question)
     return best[1] if best else None
+
+
+def leading_causes(ranked: list[CauseMatch]) -> list[CauseMatch]:
+    """The causes still in the running: close enough to the best one (at least MIN_LEADING)."""
+    if not ranked:
+        return []
+    floor = ranked[0].score * LEADING_FRACTION
+    return [m for index, m in enumerate(ranked) if index < MIN_LEADING or m.score >= floor]
 
 
 def expected_gain(
