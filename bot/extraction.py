@@ -1,0 +1,681 @@
+"""Findings extraction: free text in, findings from bot/data/findings.yml out.
+
+A blank spaCy English pipeline with medspaCy components, all rule based (no model download):
+
+1. `lbp_normaliser` sets each token's NORM: lay spellings from the data file, and a fuzzy
+   correction of misspelt words (5+ letters) to the nearest word the patterns know.
+2. medspaCy's TargetMatcher finds the phrases of bot/data/finding_patterns.yml, matched on NORM.
+3. medspaCy's ConText marks what is denied ("no numbness"), someone else's ("my dad had a slipped
+   disc"), hypothetical ("what if I get a fever") or uncertain ("maybe a fever").
+4. Code here turns spans into Findings: values (age, sex, minutes of stiffness, weeks of pain),
+   implied findings (pain below the knee implies the thigh) and both-legs symptoms.
+
+The phrases live in the data file; this module holds the logic. The pattern mini-language:
+words separated by spaces, each matching its simple inflections (sit: sits, sitting...);
+`a|b` one of several words; `@name` a word list from `macros`; `w?` an optional token; `*N` up
+to N filler tokens (never punctuation or a negation); `#num` a number; `^Word` exact case.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import spacy
+import yaml
+from medspacy.context import ConText, ConTextRule
+from medspacy.target_matcher import TargetMatcher, TargetRule
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from bot.model import Finding
+from bot.vocabulary import DATA_DIR, load_vocabulary
+
+PATTERNS_PATH = DATA_DIR / "finding_patterns.yml"
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SPAN_GROUP = "lbp_findings"
+FIRST_PERSON = {"i", "me", "my", "mine", "myself", "am", "im"}
+LEG_SYMPTOMS = (
+    "spread_thigh", "spread_thigh_back", "spread_thigh_front", "spread_below_knee", "spread_foot",
+    "sens_numbness", "sens_tingling", "sens_heaviness", "sens_shooting", "sens_burning",
+    "leg_weakness", "severe_weakness", "_leg_pain",
+)
+
+
+# contractions in a phrase, spelt the way the tokenizer's norms spell them
+CONTRACTIONS = (
+    (r"\bcan't\b", "can not"), (r"\bwon't\b", "will not"), (r"n't\b", " not"),
+    (r"'ve\b", " have"), (r"'m\b", " am"), (r"'re\b", " are"), (r"'ll\b", " will"),
+    (r"(\w)'s\b", r"\1 's"), (r"'d\b", " would"),
+)
+NOT_AGE_AFTER = {"%", "kg", "kilos", "stone", "lbs", "pounds", "times", "degrees", "am", "pm",
+                 "a.m.", "p.m.", "c", "°", "miles", "metres", "meters", "feet", "steps", "cm"}
+
+
+class PatternError(ValueError):
+    """The findings pattern file is malformed."""
+
+
+# --------------------------------------------------------------------------- word forms
+
+
+def inflections(word: str) -> set[str]:
+    """The word and its plausible regular inflections (a stray extra form is harmless)."""
+    forms = {word}
+    if len(word) < 3 or not word.isalpha():
+        return forms
+    if word.endswith("y") and word[-2] not in "aeiou":
+        return forms | {word[:-1] + "ies", word[:-1] + "ied", word + "ing"}
+    forms.add(word + "es" if re.search(r"(s|sh|ch|x|z|o)$", word) else word + "s")
+    if word.endswith("e"):
+        return forms | {word[:-1] + "ing", word + "d"}
+    forms |= {word + "ing", word + "ed"}
+    if re.search(r"[^aeiou][aeiou][bdgklmnprtz]$", word):
+        forms |= {word + word[-1] + "ing", word + word[-1] + "ed"}
+    return forms
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance (Levenshtein plus adjacent transpositions)."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def _deletes(word: str, depth: int) -> set[str]:
+    out = {word}
+    frontier = {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return out
+
+
+class FuzzyNormaliser:
+    """Corrects a misspelt word to the closest word the patterns use (symmetric-delete lookup).
+
+    Words of `min_length`+ letters may be one insertion, deletion or transposition away; words of
+    8+ letters may also have substitutions and be two edits away. The first letter must agree,
+    which keeps real words ("horse", "talking") from becoming pattern words ("worse", "walking").
+    """
+
+    def __init__(
+        self, vocabulary: set[str], min_length: int, ignore: set[str], base: set[str] | None = None
+    ) -> None:
+        self.vocabulary = {w for w in vocabulary if w.isalpha() and len(w) >= min_length - 1}
+        self.min_length = min_length
+        self.ignore = ignore
+        self.index: dict[str, set[str]] = {}
+        base = self.vocabulary if base is None else base
+        for word in self.vocabulary:
+            depth = 2 if len(word) >= 8 and word in base else 1
+            for variant in _deletes(word, depth):
+                self.index.setdefault(variant, set()).add(word)
+
+    @lru_cache(maxsize=8192)  # noqa: B019 - one normaliser per process, bounded cache
+    def correct(self, word: str) -> str | None:
+        """The vocabulary word meant by `word`, or None if it is known or nothing is close."""
+        if len(word) < self.min_length or not word.isalpha() or word in self.vocabulary:
+            return None
+        if word in self.ignore:
+            return None
+        limit = 2 if len(word) >= 8 else 1
+        candidates: set[str] = set()
+        for variant in _deletes(word, limit):
+            candidates |= self.index.get(variant, set())
+        best: tuple[int, int, str] | None = None
+        for cand in candidates:
+            if cand[0] != word[0] or abs(len(cand) - len(word)) > limit:
+                continue
+            dist = edit_distance(word, cand)
+            if dist > limit:
+                continue
+            if len(word) < 8 and len(cand) == len(word) and sorted(cand) != sorted(word):
+                continue  # a substitution in a short word: too likely another real word
+            prefix = len(_common_prefix(word, cand))
+            key = (dist, -prefix, cand)
+            if best is None or key < best:
+                best = key
+        return best[2] if best else None
+
+
+def _common_prefix(a: str, b: str) -> str:
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    return a[:i]
+
+
+# --------------------------------------------------------------------------- patterns
+
+
+@dataclass
+class PatternSet:
+    """The parsed pattern file."""
+
+    macros: dict[str, set[str]]
+    spellings: dict[str, str]
+    gap_stop: set[str]
+    fuzzy_min_length: int
+    fuzzy_ignore: set[str]
+    numbers: dict[str, float]
+    minutes: dict[str, float]
+    weeks: dict[str, float]
+    decades: dict[str, int]
+    sexes: dict[str, str]
+    context: list[dict[str, Any]]
+    findings: list[dict[str, Any]]
+    implies: dict[str, list[str]]
+    combine: dict[str, list[str]]
+    vocabulary: set[str] = field(default_factory=set)
+
+
+def _need(entry: dict, key: str, kind: type, where: str) -> Any:
+    value = entry.get(key)
+    if not isinstance(value, kind) or (kind is not bool and not value):
+        raise PatternError(f"{PATTERNS_PATH.name}: {where}: field {key!r} is missing or wrong")
+    return value
+
+
+def load_patterns(path: Path = PATTERNS_PATH) -> PatternSet:
+    """Read and check the pattern file; a bad entry fails naming the entry and field."""
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)  # noqa: S506
+    known = set(load_vocabulary())
+    macros = {name: {str(w).lower() for w in words} for name, words in raw["macros"].items()}
+    findings = []
+    for index, entry in enumerate(raw.get("findings") or []):
+        where = f"finding entry #{index} ({entry.get('id', '?')})"
+        fid = _need(entry, "id", str, where)
+        if not fid.startswith("_") and fid not in known:
+            raise PatternError(f"{path.name}: {where}: field 'id' is not in findings.yml")
+        for key in ("phrases", "denied"):
+            if key in entry and not isinstance(entry[key], list):
+                raise PatternError(f"{path.name}: {where}: field {key!r} must be a list")
+        if not entry.get("phrases") and not entry.get("denied"):
+            raise PatternError(f"{path.name}: {where}: field 'phrases' is missing")
+        for key in ("also", "family_id"):
+            ids = entry.get(key) or []
+            for other in [ids] if isinstance(ids, str) else ids:
+                if other not in known and not other.startswith("_"):
+                    raise PatternError(f"{path.name}: {where}: field {key!r}: unknown {other!r}")
+        findings.append(entry)
+    for index, entry in enumerate(raw.get("context") or []):
+        where = f"context entry #{index}"
+        _need(entry, "category", str, where)
+        _need(entry, "phrases", list, where)
+        if entry.get("direction", "FORWARD").upper() not in ConTextRule._ALLOWED_DIRECTIONS:
+            raise PatternError(f"{path.name}: {where}: field 'direction' is unknown")
+    implies = raw.get("implies") or {}
+    for source, targets in implies.items():
+        for fid in [source, *targets]:
+            if fid not in known:
+                raise PatternError(f"{path.name}: implies {source!r}: unknown finding {fid!r}")
+    combine = raw.get("combine") or {}
+    for target, sources in combine.items():
+        for fid in [target, *sources]:
+            if fid not in known:
+                raise PatternError(f"{path.name}: combine {target!r}: unknown finding {fid!r}")
+    values = raw.get("values") or {}
+    return PatternSet(
+        macros=macros,
+        spellings={str(k).lower(): str(v).lower() for k, v in (raw.get("spellings") or {}).items()},
+        gap_stop={str(w).lower() for w in raw.get("gap_stop") or []},
+        fuzzy_min_length=int(raw.get("fuzzy", {}).get("min_length", 5)),
+        fuzzy_ignore={str(w).lower() for w in raw.get("fuzzy", {}).get("ignore") or []},
+        numbers={str(k): float(v) for k, v in values.get("numbers", {}).items()},
+        minutes={str(k): float(v) for k, v in values.get("minutes", {}).items()},
+        weeks={str(k): float(v) for k, v in values.get("weeks", {}).items()},
+        decades={str(k): int(v) for k, v in values.get("decades", {}).items()},
+        sexes={str(k): str(v) for k, v in values.get("sexes", {}).items()},
+        context=raw.get("context") or [],
+        findings=findings,
+        implies=implies,
+        combine=combine,
+    )
+
+
+class PhraseCompiler:
+    """Turns the mini-language of the pattern file into spaCy Matcher token patterns."""
+
+    def __init__(self, patterns: PatternSet) -> None:
+        self.patterns = patterns
+        self.vocabulary: set[str] = set()
+        self.base_words: set[str] = set()
+        self._cache: dict[str, list[str]] = {}
+
+    def _words(self, alternatives: str) -> list[str]:
+        if alternatives in self._cache:
+            return self._cache[alternatives]
+        words: set[str] = set()
+        for alt in alternatives.split("|"):
+            if alt.startswith("@"):
+                name = alt[1:]
+                if name not in self.patterns.macros:
+                    raise PatternError(f"{PATTERNS_PATH.name}: unknown macro {alt!r}")
+                for word in self.patterns.macros[name]:
+                    words |= inflections(word)
+                    self.base_words.add(word)
+            else:
+                words |= inflections(alt.lower())
+                self.base_words.add(alt.lower())
+        self.vocabulary |= words
+        self._cache[alternatives] = sorted(words)
+        return self._cache[alternatives]
+
+    def compile(self, phrase: str) -> list[dict[str, Any]]:
+        """One phrase to one token pattern."""
+        tokens: list[dict[str, Any]] = []
+        for old, new in CONTRACTIONS:
+            phrase = re.sub(old, new, phrase)
+        for part in phrase.split():
+            optional = part.endswith("?") and len(part) > 1
+            part = part[:-1] if optional else part
+            if part.startswith("*") and part[1:].isdigit():
+                gap = {"IS_PUNCT": False, "NORM": {"NOT_IN": sorted(self.patterns.gap_stop)},
+                       "OP": "?"}
+                tokens.extend(dict(gap) for _ in range(int(part[1:])))
+                continue
+            if part == "#num":
+                token: dict[str, Any] = {"LIKE_NUM": True}
+            elif part.startswith("^"):
+                token = {"ORTH": part[1:]}
+            else:
+                token = {"NORM": {"IN": self._words(part)}}
+            if optional:
+                token["OP"] = "?"
+            tokens.append(token)
+        if not tokens or all(t.get("OP") == "?" for t in tokens):
+            raise PatternError(f"{PATTERNS_PATH.name}: phrase {phrase!r} matches nothing")
+        return tokens
+
+
+# --------------------------------------------------------------------------- pipeline
+
+
+@Language.factory("lbp_normaliser", default_config={})
+def _make_normaliser(nlp, name):  # noqa: ANN001 - spaCy resolves these at run time
+    """spaCy factory for the normaliser (untyped: spaCy validates real annotations)."""
+    return _Normaliser()
+
+
+class _Normaliser:
+    """Sets token.norm_ from the spelling map and the fuzzy normaliser (configured later)."""
+
+    def __init__(self) -> None:
+        self.spellings: dict[str, str] = {}
+        self.fuzzy: FuzzyNormaliser | None = None
+
+    def __call__(self, doc: Doc) -> Doc:
+        for token in doc:
+            lower = token.lower_
+            if lower in self.spellings:
+                token.norm_ = self.spellings[lower]
+            elif self.fuzzy is not None and token.is_alpha:
+                fixed = self.fuzzy.correct(lower)
+                if fixed:
+                    token.norm_ = fixed
+        return doc
+
+
+def _not_first_person_between(target: Span, modifier: Span, between: Span) -> bool:
+    """Someone else's context stops where the person speaks about themself again."""
+    return not any(tok.lower_ in FIRST_PERSON or tok.norm_ in FIRST_PERSON for tok in between)
+
+
+@dataclass
+class _Hit:
+    """One matched target span, read through its context."""
+
+    fid: str
+    entry: dict[str, Any]
+    span: Span
+    negated: bool
+    family: bool
+    hypothetical: bool
+    denied_phrase: bool
+
+    @property
+    def present(self) -> bool:
+        return self.negated == self.denied_phrase
+
+
+class FindingExtractor:
+    """Reads findings from one free-text description."""
+
+    def __init__(self, path: Path = PATTERNS_PATH) -> None:
+        self.patterns = load_patterns(path)
+        self.vocabulary = load_vocabulary()
+        compiler = PhraseCompiler(self.patterns)
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer", config={"punct_chars": [".", "!", "?", ";", "\n"]})
+        normaliser = nlp.add_pipe("lbp_normaliser")
+        matcher: TargetMatcher = nlp.add_pipe(
+            "medspacy_target_matcher",
+            config={"result_type": "group", "span_group_name": SPAN_GROUP},
+        )
+        _skip_validation(matcher)
+        self._entries: dict[str, dict[str, Any]] = {}
+        rules = []
+        for index, entry in enumerate(self.patterns.findings):
+            for key in ("phrases", "denied"):
+                for phrase in entry.get(key) or []:
+                    label = f"{entry['id']}::{index}::{key}"
+                    self._entries[label.upper()] = entry
+                    rules.append(TargetRule(phrase, label, pattern=compiler.compile(str(phrase))))
+        matcher.add(rules)
+        context: ConText = nlp.add_pipe(
+            "medspacy_context",
+            config={
+                "rules": None,
+                "input_span_type": "group",
+                "span_group_name": SPAN_GROUP,
+                "prune_on_target_overlap": True,
+            },
+        )
+        _skip_validation(context)
+        context_rules = []
+        for entry in self.patterns.context:
+            category = entry["category"].upper()
+            for phrase in entry["phrases"]:
+                context_rules.append(ConTextRule(
+                    phrase, category, pattern=compiler.compile(str(phrase)),
+                    direction=entry.get("direction", "FORWARD").upper(),
+                    max_scope=entry.get("max_scope"),
+                    on_modifies=_not_first_person_between if category == "FAMILY" else None,
+                ))
+        context.add(context_rules)
+        normaliser.spellings = self.patterns.spellings
+        normaliser.fuzzy = FuzzyNormaliser(
+            compiler.vocabulary | set(self.patterns.spellings.values()),
+            self.patterns.fuzzy_min_length,
+            self.patterns.fuzzy_ignore,
+            compiler.base_words,
+        )
+        self.nlp = nlp
+
+    # ------------------------------------------------------------------ reading the doc
+
+    def _hits(self, doc: Doc) -> list[_Hit]:
+        hits = []
+        for span in doc.spans.get(SPAN_GROUP, []):
+            entry = self._entries[span.label_.upper()]
+            hits.append(_Hit(
+                fid=entry["id"],
+                entry=entry,
+                span=span,
+                negated=bool(span._.is_negated),
+                family=bool(span._.is_family),
+                hypothetical=bool(span._.is_hypothetical),
+                denied_phrase=span.label_.upper().endswith("::DENIED"),
+            ))
+        return hits
+
+    def extract(self, text: str) -> list[Finding]:
+        """All findings stated in `text`, one per id, in order of first mention."""
+        if not text or not text.strip():
+            return []
+        doc = self.nlp(text)
+        found: dict[str, Finding] = {}
+
+        def put(fid: str, present: bool, evidence: str, value: int | str | None = None) -> None:
+            old = found.get(fid)
+            if old is not None:
+                # a present statement outweighs a denial (over-triage is the safer error)
+                if old.present or not present:
+                    if old.value is None and value is not None and old.present == present:
+                        found[fid] = Finding(fid, present, value, old.evidence)
+                    return
+            found[fid] = Finding(fid, present, value, evidence)
+
+        hits = [h for h in self._hits(doc) if not h.hypothetical]
+        markers: list[_Hit] = []
+        for hit in sorted(hits, key=lambda h: h.span.start):
+            present = hit.present
+            evidence = hit.span.text
+            if hit.family:
+                family_id = hit.entry.get("family_id")
+                if family_id and present:
+                    put(family_id, True, evidence)
+                continue
+            if hit.entry.get("family_only"):
+                continue
+            if hit.fid.startswith("_"):
+                markers.append(hit)
+                continue
+            value = self._value_of(hit, doc)
+            if value is False:
+                continue
+            put(hit.fid, present, evidence, value)
+            if hit.fid == "age" and self._read_sex(hit.span):
+                put("sex", True, evidence, self._read_sex(hit.span))
+            if hit.fid == "sex" and self._read_age(hit.span):
+                put("age", True, evidence, self._read_age(hit.span))
+            if present:
+                for other in _as_list(hit.entry.get("also")):
+                    if not other.startswith("_"):
+                        put(other, True, evidence)
+        self._apply_markers(markers, found, put, doc)
+        if "age" not in found:
+            self._bare_age(doc, hits, put)
+        self._implications(found, put)
+        return list(found.values())
+
+    def _bare_age(self, doc: Doc, hits: list[_Hit], put) -> None:
+        """An age said without words around it: "16, diver", "otherwise healthy, 27.", "56F"."""
+        family = [h.span for h in hits if h.family]
+        for token in doc:
+            if any(span.start <= token.i < span.end for span in family):
+                continue
+            glued = re.fullmatch(r"(\d{1,3})([mf])", token.lower_)
+            if glued and 10 <= int(glued.group(1)) <= 110:
+                put("age", True, token.text, int(glued.group(1)))
+                put("sex", True, token.text, self.patterns.sexes[glued.group(2)])
+                return
+            if not re.fullmatch(r"\d{1,3}", token.text) or not 10 <= int(token.text) <= 110:
+                continue
+            before = doc[token.i - 1].text if token.i > 0 else "."
+            after = doc[token.i + 1].text if token.i + 1 < len(doc) else "."
+            if before in {",", ".", "(", "-", ":"} | {"."} and after in {",", ".", ")", "!", ";"}:
+                put("age", True, token.text, int(token.text))
+                return
+
+    # ------------------------------------------------------------------ values
+
+    def _value_of(self, hit: _Hit, doc: Doc) -> int | str | None | bool:
+        """The value a valued finding carries; False drops a value that cannot be read."""
+        if hit.fid == "age":
+            after = doc[hit.span.end].lower_ if hit.span.end < len(doc) else ""
+            if after in NOT_AGE_AFTER or after in self.patterns.weeks \
+                    or after in self.patterns.minutes:
+                return False
+            age = self._read_age(hit.span)
+            return age if age is not None and 1 <= age <= 110 else False
+        if hit.fid == "sex":
+            return self._read_sex(hit.span) or False
+        return None
+
+    def _number(self, text: str) -> float | None:
+        text = text.lower().strip()
+        if re.fullmatch(r"\d+(\.\d+)?", text):
+            return float(text)
+        return self.patterns.numbers.get(text)
+
+    def _read_age(self, span: Span) -> int | None:
+        for token in span:
+            if re.fullmatch(r"\d{1,3}(s|'s)?[mf]?", token.lower_):
+                match = re.match(r"\d+", token.lower_)
+                number = int(match.group()) if match else 0
+                return number + 5 if re.search(r"\ds", token.lower_) else number
+        for token in span:
+            decade = self.patterns.decades.get(token.norm_) or self.patterns.decades.get(token.lower_)
+            if decade:
+                return decade
+            match = re.fullmatch(r"(\d{1,3})(s|'s)?([mf])?", token.lower_)
+            if match:
+                number = int(match.group(1))
+                return number + 5 if match.group(2) else number
+            number = self._number(token.lower_)
+            if number is not None and number >= 1:
+                return int(number)
+        return None
+
+    def _read_sex(self, span: Span) -> str | None:
+        for token in reversed(span):
+            lower = token.lower_
+            match = re.fullmatch(r"\d{1,3}([mf])", lower)
+            if match:
+                lower = match.group(1)
+            if lower in self.patterns.sexes:
+                return self.patterns.sexes[lower]
+        return None
+
+    def _amount(self, span: Span, table: dict[str, float]) -> float | None:
+        """A number times a unit from `table` in the span; the largest if several."""
+        words = [t.lower_ for t in span]
+        best: float | None = None
+        for i, word in enumerate(words):
+            unit = table.get(word) or table.get(span[i].norm_)
+            if unit is None:
+                continue
+            number = None
+            for back in (1, 2, 3):
+                if i - back < 0:
+                    break
+                prev = words[i - back]
+                parts = re.split(r"[-–]", prev)
+                values = [self._number(p) for p in parts if p]
+                values = [v for v in values if v is not None]
+                if values:
+                    number = max(values)
+                    if i - back - 1 >= 0 and words[i - back - 1] == "half":
+                        number += 0.5
+                    break
+            if number is None:
+                number = self.patterns.numbers.get("_plural" if word.endswith("s") else "_one", 1)
+            amount = number * unit
+            if any(w in ("over", "more", "least", "longer") for w in words[:i]):
+                amount += 1
+            if any(w in ("under", "less", "within") for w in words[:i]):
+                amount -= 1
+            best = amount if best is None else max(best, amount)
+        return best
+
+    # ------------------------------------------------------------------ markers and implications
+
+    def _apply_markers(self, markers: list[_Hit], found: dict[str, Finding], put, doc: Doc) -> None:
+        sentences_with = _sentences_of(found, doc)
+        for hit in markers:
+            if not hit.present:
+                continue
+            sent = hit.span.sent.start
+            if hit.fid == "_minutes":
+                minutes = self._amount(hit.span, self.patterns.minutes)
+                stiff = found.get("morning_stiffness")
+                if minutes is None or sent not in sentences_with.get("morning_stiffness", set()):
+                    continue
+                if stiff is not None and stiff.present:
+                    put("morning_stiffness", True, stiff.evidence, int(minutes))
+                    found["morning_stiffness"] = Finding(
+                        "morning_stiffness", True, int(minutes), stiff.evidence)
+                    put("morning_stiffness_long", minutes > 30, hit.span.text)
+            elif hit.fid == "_duration":
+                weeks = self._amount(hit.span, self.patterns.weeks)
+                if weeks is None:
+                    continue
+                text = hit.span.text
+                if weeks < 6:
+                    put("duration_acute", True, text, max(int(round(weeks)), 0))
+                    put("duration_chronic", False, text)
+                elif weeks > 12:
+                    put("duration_chronic", True, text)
+                    put("duration_acute", False, text, int(round(weeks)))
+                else:
+                    put("duration_acute", False, text, int(round(weeks)))
+                    put("duration_chronic", False, text)
+            elif hit.fid == "_legs":
+                symptoms = [fid for fid in LEG_SYMPTOMS
+                            if sent in sentences_with.get(fid, set()) and found[fid].present]
+                symptoms += [m.fid for m in markers if m.fid == "_leg_pain" and m.present
+                             and m.span.sent.start == sent]
+                widespread = sent in sentences_with.get("loc_widespread", set())
+                if symptoms and not widespread:
+                    put("side_both", True, hit.span.text)
+                    put("bilateral_leg_symptoms", True, hit.span.sent.text.strip())
+            elif hit.fid == "_leg_pain":
+                put("no_leg_pain", False, hit.span.text)
+
+    def _implications(self, found: dict[str, Finding], put) -> None:
+        changed = True
+        while changed:
+            changed = False
+            for source, targets in self.patterns.implies.items():
+                finding = found.get(source)
+                if finding is None or not finding.present:
+                    continue
+                for target in targets:
+                    if target not in found:
+                        put(target, True, finding.evidence)
+                        changed = True
+        for target, sources in self.patterns.combine.items():
+            if all(s in found and found[s].present for s in sources) and target not in found:
+                put(target, True, found[sources[0]].evidence)
+        sex = found.get("sex")
+        for fid in ("pregnancy", "with_periods"):
+            if sex is None and fid in found and found[fid].present:
+                put("sex", True, found[fid].evidence, "female")
+                sex = found["sex"]
+
+
+def _skip_validation(component: Any) -> None:
+    """Skip spaCy's per-pattern schema check inside a medspaCy component (half the load time).
+
+    Our compiler writes the patterns, and tests/unit/test_extraction.py validates every one.
+    """
+    for attr in ("_TargetMatcher__matcher", "_ConText__matcher"):
+        inner = getattr(component, attr, None)
+        spacy_matcher = getattr(inner, "_MedspacyMatcher__matcher", None)
+        if spacy_matcher is not None:
+            spacy_matcher.validate = False
+
+
+def _as_list(value: Any) -> list[str]:
+    if not value:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _sentences_of(found: dict[str, Finding], doc: Doc) -> dict[str, set[int]]:
+    """For each finding id, the starts of the sentences holding its evidence."""
+    out: dict[str, set[int]] = {}
+    for span in doc.spans.get(SPAN_GROUP, []):
+        fid = span.label_.split("::")[0].lower()
+        out.setdefault(fid, set()).add(span.sent.start)
+    for fid, finding in found.items():
+        if fid in out or not finding.evidence:
+            continue
+        for sent in doc.sents:
+            if finding.evidence in sent.text:
+                out.setdefault(fid, set()).add(sent.start)
+    return out
+
+
+@lru_cache(maxsize=1)
+def default_extractor() -> FindingExtractor:
+    """The process-wide extractor, built on first use."""
+    return FindingExtractor()
+
+
+def extract_findings(text: str) -> list[Finding]:
+    """Findings in `text`, using the cached extractor."""
+    return default_extractor().extract(text)
