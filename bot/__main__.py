@@ -52,6 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.text.strip():
             parser.error("assess: the description is empty")
         texts = [args.text.strip()]
+    # thinc probes for TensorFlow on import (Rasa installs it), which costs seconds; the domain
+    # core never uses it, so a one-shot command tells Python it is not there.
+    sys.modules.setdefault("tensorflow", None)  # type: ignore[arg-type]
     from bot.assessment import Assessor
 
     assessor = Assessor(max_causes=args.top)

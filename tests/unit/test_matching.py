@@ -14,7 +14,7 @@ from bot.matching import (
     posterior,
     rank_causes,
 )
-from bot.model import Finding
+from bot.model import Finding, RedFlag
 
 
 def yes(*ids: str) -> list[Finding]:
@@ -234,3 +234,61 @@ def test_aggravating_factors_are_found_with_reasons(findings, expected):
     assert {f.id for f in factors} == expected
     for factor in factors:
         assert factor.reasons and factor.name
+
+
+# ---------------------------------------------------------------- through the Assessor, from text
+SHARED_TEXTS = [
+    ("When I walk more than a few blocks my legs feel heavy and tingly; bending forward over the "
+     "cart at the supermarket helps. I'm 74.", {"spinal_stenosis"}),
+    ("Pain started after lifting my toddler. It shoots below my knee to the outside of my foot "
+     "and gets worse when I sneeze.", {"herniated_disc", "true_sciatica"}),
+    ("I'm a 31 year old man, stiff low back for a year, worst first thing in the morning and it "
+     "loosens up once I get moving.", {"ankylosing_spondylitis"}),
+    ("Ache in my bottom that gets worse the longer I sit at my desk, and sometimes tingling down "
+     "the back of my thigh; my back is fine.", {"piriformis_syndrome"}),
+    ("Every month in the days before my period my lower back aches deep inside.",
+     {"endometriosis"}),
+    ("Sore spot at the back of my pelvis on the right, worse going up stairs, started during "
+     "pregnancy.", {"sacroiliac_joint_dysfunction"}),
+]
+
+
+@pytest.fixture(scope="module")
+def assessor():
+    from bot.assessment import Assessor
+
+    flag = RedFlag("fever", "urgent", "a fever with back pain")
+    return Assessor(triage=lambda findings: [flag] if any(
+        f.id == "fever" and f.present for f in findings) else [])
+
+
+@pytest.mark.parametrize(("text", "expected"), SHARED_TEXTS)
+def test_shared_examples_from_text(assessor, text, expected):
+    causes = [cause.id for cause in assessor.assess_text(text).causes[:3]]
+    assert expected & set(causes), causes
+
+
+def test_benign_text_keeps_sciatica_out_and_finds_no_red_flag(assessor):
+    result = assessor.assess_text("My back aches but there's no pain in my legs, no numbness "
+                                  "and no fever.")
+    assert "true_sciatica" not in [cause.id for cause in result.causes[:3]]
+    assert result.red_flags == []
+
+
+def test_aggravating_factors_from_text(assessor):
+    result = assessor.assess_text("I'm very overweight and spend all day on the sofa.")
+    assert {f.id for f in result.aggravating_factors} == {"overweight", "sedentary_lifestyle"}
+
+
+def test_assessor_combines_triage_causes_and_factors(assessor):
+    result = assessor.assess_findings(yes("fever", "spread_below_knee", "overweight"))
+    assert [flag.id for flag in result.red_flags] == ["fever"]
+    assert result.causes[0].id == "true_sciatica"
+    assert result.causes[0].score == round(result.causes[0].score, 3)
+    assert len(result.causes) <= 5 and all(cause.reasons for cause in result.causes)
+    assert [factor.id for factor in result.aggravating_factors] == ["overweight"]
+    assert result.to_dict()["findings"][0]["id"] == "fever"
+
+
+def test_assessor_lists_no_cause_without_a_reason(assessor):
+    assert assessor.assess_findings([]).causes == []
