@@ -73,6 +73,10 @@ def _kb_check() -> int:
     except (KnowledgeBaseError, QuestionsError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    missing = kb.missing_seed_ids()
+    if missing:
+        print(f"error: seed causes missing or misfiled: {', '.join(missing)}", file=sys.stderr)
+        return 1
     print(
         f"ok: {len(kb.causes)} causes, {len(kb.factors)} aggravating factors, "
         f"{sum(len(kb.features_for(entry)) for entry in kb)} weighted features, "

@@ -18,6 +18,20 @@ CATEGORIES = ("musculoskeletal", "pathological", "aggravating")
 CAUSE_CATEGORIES = ("musculoskeletal", "pathological")
 EVIDENCE_LEVELS = ("strong", "moderate", "weak")
 REQUIRED_TEXT = ("id", "name", "category", "summary", "explanation", "who_can_help")
+# The public contract: the seed page's causes by category, with these exact ids.
+SEED_IDS: dict[str, tuple[str, ...]] = {
+    "musculoskeletal": (
+        "ischemia", "iliopsoas_syndrome", "sacroiliac_joint_dysfunction", "piriformis_syndrome",
+        "nerve_compression_entrapment", "trigger_points", "sensory_motor_amnesia",
+        "postural_distortion", "tight_leg_muscles", "dysfunctional_biomechanics",
+    ),
+    "pathological": (
+        "true_sciatica", "herniated_disc", "spinal_stenosis", "ankylosing_spondylitis",
+        "spondylolisthesis", "scoliosis", "osteoarthritis", "rheumatoid_arthritis",
+        "endometriosis", "viscerogenic", "fibromyalgia",
+    ),
+    "aggravating": ("overweight", "sedentary_lifestyle", "stress", "static_stretching"),
+}
 FEATURE_KEYS = {"finding", "lr_present", "lr_absent", "min", "max", "value", "group", "reason"}
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -163,6 +177,15 @@ class KnowledgeBase:
             if feature.finding not in own
         )
         return entry.features + shared
+
+    def missing_seed_ids(self) -> list[str]:
+        """Seed causes absent from this knowledge base or filed under the wrong category."""
+        return [
+            f"{cause_id} ({category})"
+            for category, ids in SEED_IDS.items()
+            for cause_id in ids
+            if cause_id not in self._entries or self._entries[cause_id].category != category
+        ]
 
     def lookup(self, words: str) -> Cause | None:
         """The entry whose id, name or synonym matches `words` (case-insensitive), if any."""

@@ -59,6 +59,17 @@ def test_categories_split_causes_from_factors(kb):
         kb.get("no_such_cause")
 
 
+def test_no_seed_cause_is_missing(kb, tmp_path, raw):
+    assert kb.missing_seed_ids() == []
+    data = copy.deepcopy(raw)
+    data["causes"] = [c for c in data["causes"] if c["id"] != "scoliosis"]
+    for cause in data["causes"]:
+        cause["related"] = [link for link in cause.get("related", []) if link["id"] != "scoliosis"]
+    assert load_knowledge_base(_write(tmp_path, data)).missing_seed_ids() == [
+        "scoliosis (pathological)"
+    ]
+
+
 def test_default_knowledge_base_is_cached(kb):
     assert load_knowledge_base() is kb
 
