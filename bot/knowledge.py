@@ -139,6 +139,7 @@ class KnowledgeBase:
         self.category_features = category_features or {}
         self.principles = list(principles or [])
         self.causes = [entry for entry in entries if not entry.is_factor]
+        self._features: dict[str, tuple[Feature, ...]] = {}
         self.factors = [entry for entry in entries if entry.is_factor]
 
     def __contains__(self, cause_id: object) -> bool:
@@ -170,13 +171,16 @@ class KnowledgeBase:
 
     def features_for(self, entry: Cause) -> tuple[Feature, ...]:
         """The entry's own features plus its category's, the entry's own winning a clash."""
-        own = {feature.finding for feature in entry.features}
-        shared = tuple(
-            feature
-            for feature in self.category_features.get(entry.category, ())
-            if feature.finding not in own
-        )
-        return entry.features + shared
+        cached = self._features.get(entry.id)
+        if cached is None or self._entries.get(entry.id) is not entry:
+            own = {feature.finding for feature in entry.features}
+            shared = tuple(
+                feature
+                for feature in self.category_features.get(entry.category, ())
+                if feature.finding not in own
+            )
+            cached = self._features[entry.id] = entry.features + shared
+        return cached
 
     def missing_seed_ids(self) -> list[str]:
         """Seed causes absent from this knowledge base or filed under the wrong category."""
