@@ -19,6 +19,7 @@ to N filler tokens (never punctuation or a negation); `#num` a number; `^Word` e
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -41,7 +42,7 @@ FIRST_PERSON = {"i", "me", "my", "mine", "myself", "am", "im"}
 LEG_SYMPTOMS = (
     "spread_thigh", "spread_thigh_back", "spread_thigh_front", "spread_below_knee", "spread_foot",
     "sens_numbness", "sens_tingling", "sens_heaviness", "sens_shooting", "sens_burning",
-    "leg_weakness", "severe_weakness", "_leg_pain",
+    "leg_weakness", "severe_weakness",
 )
 
 
@@ -51,8 +52,23 @@ CONTRACTIONS = (
     (r"'ve\b", " have"), (r"'m\b", " am"), (r"'re\b", " are"), (r"'ll\b", " will"),
     (r"(\w)'s\b", r"\1 's"), (r"'d\b", " would"),
 )
+FUNCTION_WORDS = {
+    "the", "and", "but", "not", "any", "more", "most", "some", "very", "this", "that", "with",
+    "from", "into", "onto", "over", "under", "than", "then", "when", "while", "what", "which",
+    "your", "their", "there", "here", "were", "have", "has", "had", "was", "are", "one", "all",
+    "off", "out", "for", "too", "also", "just", "only", "even", "ever", "never", "none", "nor",
+    "can", "could", "would", "should", "will", "does", "did", "done", "been", "being", "its",
+    "his", "her", "him", "she", "they", "them", "our", "who", "how", "why", "where", "after",
+    "before", "since", "until", "about", "around", "through", "down", "less", "much",
+}
 NOT_AGE_AFTER = {"%", "kg", "kilos", "stone", "lbs", "pounds", "times", "degrees", "am", "pm",
                  "a.m.", "p.m.", "c", "°", "miles", "metres", "meters", "feet", "steps", "cm"}
+
+
+def _expand_contractions(phrase: str) -> str:
+    for old, new in CONTRACTIONS:
+        phrase = re.sub(old, new, phrase)
+    return phrase
 
 
 class PatternError(ValueError):
@@ -65,7 +81,7 @@ class PatternError(ValueError):
 def inflections(word: str) -> set[str]:
     """The word and its plausible regular inflections (a stray extra form is harmless)."""
     forms = {word}
-    if len(word) < 3 or not word.isalpha():
+    if len(word) < 3 or not word.isalpha() or word in FUNCTION_WORDS:
         return forms
     if word.endswith("y") and word[-2] not in "aeiou":
         return forms | {word[:-1] + "ies", word[:-1] + "ied", word + "ing"}
@@ -93,35 +109,26 @@ def edit_distance(a: str, b: str) -> int:
     return prev[-1]
 
 
-def _deletes(word: str, depth: int) -> set[str]:
-    out = {word}
-    frontier = {word}
-    for _ in range(depth):
-        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
-        out |= frontier
-    return out
-
-
 class FuzzyNormaliser:
     """Corrects a misspelt word to the closest word the patterns use (symmetric-delete lookup).
 
-    Words of `min_length`+ letters may be one insertion, deletion or transposition away; words of
-    8+ letters may also have substitutions and be two edits away. The first letter must agree,
-    which keeps real words ("horse", "talking") from becoming pattern words ("worse", "walking").
+    Words of `min_length`+ letters may be one insertion, deletion or transposition away from a
+    pattern word; words of 8+ letters may also have one or two substitutions. The first letter
+    must agree, which keeps real words ("horse", "talking") from becoming pattern words ("worse",
+    "walking"); `ignore` lists real words that would still be caught.
     """
 
     def __init__(
-        self, vocabulary: set[str], min_length: int, ignore: set[str], base: set[str] | None = None
+        self, vocabulary: set[str], min_length: int, ignore: set[str], base: set[str]
     ) -> None:
         self.vocabulary = {w for w in vocabulary if w.isalpha() and len(w) >= min_length - 1}
+        self.base = base
         self.min_length = min_length
         self.ignore = ignore
-        self.index: dict[str, set[str]] = {}
-        base = self.vocabulary if base is None else base
+        self.index: dict[str, list[str]] = {}
         for word in self.vocabulary:
-            depth = 2 if len(word) >= 8 and word in base else 1
-            for variant in _deletes(word, depth):
-                self.index.setdefault(variant, set()).add(word)
+            for variant in {word[:i] + word[i + 1:] for i in range(1, len(word))} | {word}:
+                self.index.setdefault(variant, []).append(word)
 
     @lru_cache(maxsize=8192)  # noqa: B019 - one normaliser per process, bounded cache
     def correct(self, word: str) -> str | None:
@@ -132,8 +139,8 @@ class FuzzyNormaliser:
             return None
         limit = 2 if len(word) >= 8 else 1
         candidates: set[str] = set()
-        for variant in _deletes(word, limit):
-            candidates |= self.index.get(variant, set())
+        for variant in {word[:i] + word[i + 1:] for i in range(1, len(word))} | {word}:
+            candidates.update(self.index.get(variant, ()))
         best: tuple[int, int, str] | None = None
         for cand in candidates:
             if cand[0] != word[0] or abs(len(cand) - len(word)) > limit:
@@ -144,10 +151,10 @@ class FuzzyNormaliser:
             if len(word) < 8 and len(cand) == len(word) and sorted(cand) != sorted(word):
                 continue  # a substitution in a short word: too likely another real word
             prefix = len(_common_prefix(word, cand))
-            key = (dist, -prefix, cand)
+            key = (dist, cand not in self.base, -prefix, cand)
             if best is None or key < best:
                 best = key
-        return best[2] if best else None
+        return best[-1] if best else None
 
 
 def _common_prefix(a: str, b: str) -> str:
@@ -246,12 +253,31 @@ def load_patterns(path: Path = PATTERNS_PATH) -> PatternSet:
 
 
 class PhraseCompiler:
-    """Turns the mini-language of the pattern file into spaCy Matcher token patterns."""
+    """Turns the mini-language of the pattern file into spaCy Matcher token patterns.
 
-    def __init__(self, patterns: PatternSet) -> None:
+    Every inflected form maps to one canonical word (its shortest base in the file), and the
+    normaliser writes that canonical word into each token's NORM. Most pattern tokens then test
+    one NORM value, which spaCy's matcher checks in C; a set test ("IN") runs Python code for
+    every token, so fewer sets keep extraction at a few milliseconds.
+    """
+
+    def __init__(self, patterns: PatternSet, phrases: Iterable[str]) -> None:
         self.patterns = patterns
-        self.vocabulary: set[str] = set()
         self.base_words: set[str] = set()
+        for words in patterns.macros.values():
+            self.base_words |= words
+        for phrase in phrases:
+            for part in _expand_contractions(str(phrase)).split():
+                part = part.rstrip("?") or part
+                if part[0] in "*#^@":
+                    continue
+                self.base_words |= {w.lower() for w in part.split("|") if w}
+        self.canon: dict[str, str] = {}
+        for base in sorted(self.base_words, key=lambda w: (len(w), w)):
+            for form in sorted(inflections(base)):
+                self.canon.setdefault(form, self.canon.get(base, base))
+        self.vocabulary: set[str] = set(self.canon)
+        self.gap_stop = sorted({self.canon.get(w, w) for w in patterns.gap_stop})
         self._cache: dict[str, list[str]] = {}
 
     def _words(self, alternatives: str) -> list[str]:
@@ -263,27 +289,20 @@ class PhraseCompiler:
                 name = alt[1:]
                 if name not in self.patterns.macros:
                     raise PatternError(f"{PATTERNS_PATH.name}: unknown macro {alt!r}")
-                for word in self.patterns.macros[name]:
-                    words |= inflections(word)
-                    self.base_words.add(word)
-            else:
-                words |= inflections(alt.lower())
-                self.base_words.add(alt.lower())
-        self.vocabulary |= words
+                words |= {self.canon[w] for w in self.patterns.macros[name]}
+            elif alt:
+                words.add(self.canon.get(alt.lower(), alt.lower()))
         self._cache[alternatives] = sorted(words)
         return self._cache[alternatives]
 
     def compile(self, phrase: str) -> list[dict[str, Any]]:
         """One phrase to one token pattern."""
         tokens: list[dict[str, Any]] = []
-        for old, new in CONTRACTIONS:
-            phrase = re.sub(old, new, phrase)
-        for part in phrase.split():
+        for part in _expand_contractions(phrase).split():
             optional = part.endswith("?") and len(part) > 1
             part = part[:-1] if optional else part
             if part.startswith("*") and part[1:].isdigit():
-                gap = {"IS_PUNCT": False, "NORM": {"NOT_IN": sorted(self.patterns.gap_stop)},
-                       "OP": "?"}
+                gap = {"IS_PUNCT": False, "NORM": {"NOT_IN": self.gap_stop}, "OP": "?"}
                 tokens.extend(dict(gap) for _ in range(int(part[1:])))
                 continue
             if part == "#num":
@@ -291,7 +310,8 @@ class PhraseCompiler:
             elif part.startswith("^"):
                 token = {"ORTH": part[1:]}
             else:
-                token = {"NORM": {"IN": self._words(part)}}
+                words = self._words(part)
+                token = {"NORM": words[0]} if len(words) == 1 else {"NORM": {"IN": words}}
             if optional:
                 token["OP"] = "?"
             tokens.append(token)
@@ -310,21 +330,23 @@ def _make_normaliser(nlp, name):  # noqa: ANN001 - spaCy resolves these at run t
 
 
 class _Normaliser:
-    """Sets token.norm_ from the spelling map and the fuzzy normaliser (configured later)."""
+    """Writes each token's canonical word into NORM: spelling map, fuzzy fix, then inflection."""
 
     def __init__(self) -> None:
         self.spellings: dict[str, str] = {}
+        self.canon: dict[str, str] = {}
         self.fuzzy: FuzzyNormaliser | None = None
 
     def __call__(self, doc: Doc) -> Doc:
         for token in doc:
-            lower = token.lower_
-            if lower in self.spellings:
-                token.norm_ = self.spellings[lower]
-            elif self.fuzzy is not None and token.is_alpha:
-                fixed = self.fuzzy.correct(lower)
-                if fixed:
-                    token.norm_ = fixed
+            word = token.norm_
+            if token.lower_ in self.spellings:
+                word = self.spellings[token.lower_]
+            elif word not in self.canon and self.fuzzy is not None and token.is_alpha:
+                word = self.fuzzy.correct(word) or word
+            word = self.canon.get(word, word)
+            if word != token.norm_:
+                token.norm_ = word
         return doc
 
 
@@ -356,7 +378,12 @@ class FindingExtractor:
     def __init__(self, path: Path = PATTERNS_PATH) -> None:
         self.patterns = load_patterns(path)
         self.vocabulary = load_vocabulary()
-        compiler = PhraseCompiler(self.patterns)
+        compiler = PhraseCompiler(self.patterns, [
+            phrase
+            for entry in [*self.patterns.findings, *self.patterns.context]
+            for key in ("phrases", "denied")
+            for phrase in entry.get(key) or []
+        ])
         nlp = spacy.blank("en")
         nlp.add_pipe("sentencizer", config={"punct_chars": [".", "!", "?", ";", "\n"]})
         normaliser = nlp.add_pipe("lbp_normaliser")
@@ -396,6 +423,8 @@ class FindingExtractor:
                 ))
         context.add(context_rules)
         normaliser.spellings = self.patterns.spellings
+        normaliser.canon = compiler.canon
+        self.canon = compiler.canon
         normaliser.fuzzy = FuzzyNormaliser(
             compiler.vocabulary | set(self.patterns.spellings.values()),
             self.patterns.fuzzy_min_length,
@@ -494,7 +523,7 @@ class FindingExtractor:
 
     def _value_of(self, hit: _Hit, doc: Doc) -> int | str | None | bool:
         """The value a valued finding carries; False drops a value that cannot be read."""
-        if hit.fid == "age":
+        if hit.fid in ("age", "onset_age"):
             after = doc[hit.span.end].lower_ if hit.span.end < len(doc) else ""
             if after in NOT_AGE_AFTER or after in self.patterns.weeks \
                     or after in self.patterns.minutes:
@@ -603,17 +632,28 @@ class FindingExtractor:
                 else:
                     put("duration_acute", False, text, int(round(weeks)))
                     put("duration_chronic", False, text)
-            elif hit.fid == "_legs":
-                symptoms = [fid for fid in LEG_SYMPTOMS
-                            if sent in sentences_with.get(fid, set()) and found[fid].present]
-                symptoms += [m.fid for m in markers if m.fid == "_leg_pain" and m.present
-                             and m.span.sent.start == sent]
-                widespread = sent in sentences_with.get("loc_widespread", set())
-                if symptoms and not widespread:
-                    put("side_both", True, hit.span.text)
-                    put("bilateral_leg_symptoms", True, hit.span.sent.text.strip())
-            elif hit.fid == "_leg_pain":
-                put("no_leg_pain", False, hit.span.text)
+        self._both_legs(found, put, doc)
+
+    def _both_legs(self, found: dict[str, Finding], put, doc: Doc) -> None:
+        """A leg symptom in a sentence that speaks of both legs is in both legs."""
+        plural = self.patterns.macros["legs_plural"]
+        leg = {self.canon.get(w, w) for w in self.patterns.macros["leg"]}
+        both = set(self.patterns.macros["both"])
+        sentences = _sentences_of(found, doc)
+        for sent in doc.sents:
+            norms = [t.norm_ for t in sent]
+            says_both = any(t.lower_ in plural for t in sent) or any(
+                n in both and any(m in leg for m in norms[i + 1:i + 4])
+                for i, n in enumerate(norms)
+            )
+            if not says_both or sent.start in sentences.get("loc_widespread", set()):
+                continue
+            for fid in LEG_SYMPTOMS:
+                finding = found.get(fid)
+                if finding and finding.present and sent.start in sentences.get(fid, set()):
+                    put("side_both", True, finding.evidence)
+                    put("bilateral_leg_symptoms", True, sent.text.strip())
+                    break
 
     def _implications(self, found: dict[str, Finding], put) -> None:
         changed = True
@@ -627,6 +667,12 @@ class FindingExtractor:
                     if target not in found:
                         put(target, True, finding.evidence)
                         changed = True
+        leg_spread = ("spread_thigh", "spread_below_knee", "spread_foot", "bilateral_leg_symptoms")
+        if "no_leg_pain" not in found and any(
+            fid in found and found[fid].present for fid in leg_spread
+        ):
+            source = next(found[fid] for fid in leg_spread if fid in found and found[fid].present)
+            put("no_leg_pain", False, source.evidence)
         for target, sources in self.patterns.combine.items():
             if all(s in found and found[s].present for s in sources) and target not in found:
                 put(target, True, found[sources[0]].evidence)
