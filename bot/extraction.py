@@ -180,6 +180,7 @@ class PatternSet:
     minutes: dict[str, float]
     weeks: dict[str, float]
     decades: dict[str, int]
+    duration_blockers: set[str]
     sexes: dict[str, str]
     context: list[dict[str, Any]]
     findings: list[dict[str, Any]]
@@ -244,6 +245,7 @@ def load_patterns(path: Path = PATTERNS_PATH) -> PatternSet:
         minutes={str(k): float(v) for k, v in values.get("minutes", {}).items()},
         weeks={str(k): float(v) for k, v in values.get("weeks", {}).items()},
         decades={str(k): int(v) for k, v in values.get("decades", {}).items()},
+        duration_blockers={str(w).lower() for w in values.get("duration_blockers") or []},
         sexes={str(k): str(v) for k, v in values.get("sexes", {}).items()},
         context=raw.get("context") or [],
         findings=findings,
@@ -269,7 +271,7 @@ class PhraseCompiler:
         for phrase in phrases:
             for part in _expand_contractions(str(phrase)).split():
                 part = part.rstrip("?") or part
-                if part[0] in "*#^@":
+                if part[0] in "*#^@=":
                     continue
                 self.base_words |= {w.lower() for w in part.split("|") if w}
         self.canon: dict[str, str] = {}
@@ -308,7 +310,11 @@ class PhraseCompiler:
             if part == "#num":
                 token: dict[str, Any] = {"LIKE_NUM": True}
             elif part.startswith("^"):
-                token = {"ORTH": part[1:]}
+                exact = [alt.lstrip("^") for alt in part.split("|")]
+                token = {"ORTH": exact[0]} if len(exact) == 1 else {"ORTH": {"IN": exact}}
+            elif part.startswith("="):
+                exact = [alt.lstrip("=").lower() for alt in part.split("|")]
+                token = {"LOWER": exact[0]} if len(exact) == 1 else {"LOWER": {"IN": exact}}
             else:
                 words = self._words(part)
                 token = {"NORM": words[0]} if len(words) == 1 else {"NORM": {"IN": words}}
@@ -392,14 +398,18 @@ class FindingExtractor:
             config={"result_type": "group", "span_group_name": SPAN_GROUP},
         )
         _skip_validation(matcher)
-        self._entries: dict[str, dict[str, Any]] = {}
-        rules = []
-        for index, entry in enumerate(self.patterns.findings):
+        # one rule per distinct phrase; a phrase shared by entries states each of them
+        uses: dict[str, list[tuple[dict[str, Any], bool]]] = {}
+        for entry in self.patterns.findings:
             for key in ("phrases", "denied"):
                 for phrase in entry.get(key) or []:
-                    label = f"{entry['id']}::{index}::{key}"
-                    self._entries[label.upper()] = entry
-                    rules.append(TargetRule(phrase, label, pattern=compiler.compile(str(phrase))))
+                    uses.setdefault(str(phrase), []).append((entry, key == "denied"))
+        self._uses: dict[str, list[tuple[dict[str, Any], bool]]] = {}
+        rules = []
+        for number, (phrase, users) in enumerate(uses.items()):
+            label = f"RULE{number}"
+            self._uses[label] = users
+            rules.append(TargetRule(phrase, label, pattern=compiler.compile(phrase)))
         matcher.add(rules)
         context: ConText = nlp.add_pipe(
             "medspacy_context",
@@ -438,16 +448,16 @@ class FindingExtractor:
     def _hits(self, doc: Doc) -> list[_Hit]:
         hits = []
         for span in doc.spans.get(SPAN_GROUP, []):
-            entry = self._entries[span.label_.upper()]
-            hits.append(_Hit(
-                fid=entry["id"],
-                entry=entry,
-                span=span,
-                negated=bool(span._.is_negated),
-                family=bool(span._.is_family),
-                hypothetical=bool(span._.is_hypothetical),
-                denied_phrase=span.label_.upper().endswith("::DENIED"),
-            ))
+            for entry, denial in self._uses[span.label_.upper()]:
+                hits.append(_Hit(
+                    fid=entry["id"],
+                    entry=entry,
+                    span=span,
+                    negated=bool(span._.is_negated),
+                    family=bool(span._.is_family),
+                    hypothetical=bool(span._.is_hypothetical),
+                    denied_phrase=denial,
+                ))
         return hits
 
     def extract(self, text: str) -> list[Finding]:
@@ -467,13 +477,14 @@ class FindingExtractor:
                     return
             found[fid] = Finding(fid, present, value, evidence)
 
-        hits = [h for h in self._hits(doc) if not h.hypothetical]
+        hits = [h for h in self._hits(doc) if not h.hypothetical or self._is_red_flag(h.fid)]
         markers: list[_Hit] = []
         for hit in sorted(hits, key=lambda h: h.span.start):
             present = hit.present
             evidence = hit.span.text
             if hit.family:
-                family_id = hit.entry.get("family_id")
+                family_id = hit.entry.get("family_id") or (
+                    hit.fid if hit.entry.get("family_only") else None)
                 if family_id and present:
                     put(family_id, True, evidence)
                 continue
@@ -500,13 +511,17 @@ class FindingExtractor:
         self._implications(found, put)
         return list(found.values())
 
+    def _is_red_flag(self, fid: str) -> bool:
+        kind = self.vocabulary.get(fid)
+        return kind is not None and kind.group == "red_flag"
+
     def _bare_age(self, doc: Doc, hits: list[_Hit], put) -> None:
         """An age said without words around it: "16, diver", "otherwise healthy, 27.", "56F"."""
         family = [h.span for h in hits if h.family]
         for token in doc:
             if any(span.start <= token.i < span.end for span in family):
                 continue
-            glued = re.fullmatch(r"(\d{1,3})([mf])", token.lower_)
+            glued = re.fullmatch(r"(\d{1,3})([mf])\.?", token.lower_)
             if glued and 10 <= int(glued.group(1)) <= 110:
                 put("age", True, token.text, int(glued.group(1)))
                 put("sex", True, token.text, self.patterns.sexes[glued.group(2)])
@@ -570,32 +585,33 @@ class FindingExtractor:
         return None
 
     def _amount(self, span: Span, table: dict[str, float]) -> float | None:
-        """A number times a unit from `table` in the span; the largest if several."""
+        """A number times a unit from `table` in the span ("1-2 hrs", "half an hour"); the largest."""
         words = [t.lower_ for t in span]
         best: float | None = None
         for i, word in enumerate(words):
             unit = table.get(word) or table.get(span[i].norm_)
             if unit is None:
                 continue
-            number = None
-            for back in (1, 2, 3):
+            number, at = None, i
+            for back in (1, 2):
                 if i - back < 0:
                     break
-                prev = words[i - back]
-                parts = re.split(r"[-–]", prev)
-                values = [self._number(p) for p in parts if p]
+                values = [self._number(p) for p in re.split(r"[-–]", words[i - back]) if p]
                 values = [v for v in values if v is not None]
                 if values:
-                    number = max(values)
-                    if i - back - 1 >= 0 and words[i - back - 1] == "half":
-                        number += 0.5
+                    number, at = max(values), i - back
                     break
+            if number is not None and at > 0 and words[at - 1] == "half":
+                number = 0.5
+            elif number is not None and at > 0 and words[at - 1] in ("-", "to") and at > 1:
+                number = max(number, self._number(words[at - 2]) or 0)
             if number is None:
-                number = self.patterns.numbers.get("_plural" if word.endswith("s") else "_one", 1)
+                number = self.patterns.numbers["_plural" if word.endswith("s") else "_one"]
             amount = number * unit
-            if any(w in ("over", "more", "least", "longer") for w in words[:i]):
+            before = words[max(0, at - 3):at]
+            if any(w in ("over", "more", "least", "longer", "than") for w in before):
                 amount += 1
-            if any(w in ("under", "less", "within") for w in words[:i]):
+            if any(w in ("under", "less", "within") for w in before):
                 amount -= 1
             best = amount if best is None else max(best, amount)
         return best
@@ -603,35 +619,36 @@ class FindingExtractor:
     # ------------------------------------------------------------------ markers and implications
 
     def _apply_markers(self, markers: list[_Hit], found: dict[str, Finding], put, doc: Doc) -> None:
-        sentences_with = _sentences_of(found, doc)
-        for hit in markers:
-            if not hit.present:
-                continue
-            sent = hit.span.sent.start
-            if hit.fid == "_minutes":
-                minutes = self._amount(hit.span, self.patterns.minutes)
-                stiff = found.get("morning_stiffness")
-                if minutes is None or sent not in sentences_with.get("morning_stiffness", set()):
+        stiff = found.get("morning_stiffness")
+        if stiff is not None and stiff.present:
+            for sent in doc.sents:
+                if stiff.evidence not in sent.text:
                     continue
-                if stiff is not None and stiff.present:
-                    put("morning_stiffness", True, stiff.evidence, int(minutes))
+                minutes = self._amount(sent, self.patterns.minutes)
+                if minutes is not None:
                     found["morning_stiffness"] = Finding(
                         "morning_stiffness", True, int(minutes), stiff.evidence)
-                    put("morning_stiffness_long", minutes > 30, hit.span.text)
-            elif hit.fid == "_duration":
-                weeks = self._amount(hit.span, self.patterns.weeks)
-                if weeks is None:
-                    continue
-                text = hit.span.text
-                if weeks < 6:
-                    put("duration_acute", True, text, max(int(round(weeks)), 0))
-                    put("duration_chronic", False, text)
-                elif weeks > 12:
-                    put("duration_chronic", True, text)
-                    put("duration_acute", False, text, int(round(weeks)))
-                else:
-                    put("duration_acute", False, text, int(round(weeks)))
-                    put("duration_chronic", False, text)
+                    put("morning_stiffness_long", minutes > 30, sent.text.strip())
+                    break
+        blockers = self.patterns.duration_blockers
+        for hit in markers:
+            if not hit.present or hit.fid != "_duration":
+                continue
+            if any(t.norm_ in blockers or t.lower_ in blockers for t in hit.span.sent):
+                continue
+            weeks = self._amount(hit.span, self.patterns.weeks)
+            if weeks is None:
+                continue
+            text = hit.span.text
+            if weeks < 6:
+                put("duration_acute", True, text, max(int(round(weeks)), 0))
+                put("duration_chronic", False, text)
+            elif weeks > 12:
+                put("duration_chronic", True, text)
+                put("duration_acute", False, text, int(round(weeks)))
+            else:
+                put("duration_acute", False, text, int(round(weeks)))
+                put("duration_chronic", False, text)
         self._both_legs(found, put, doc)
 
     def _both_legs(self, found: dict[str, Finding], put, doc: Doc) -> None:
@@ -704,11 +721,8 @@ def _as_list(value: Any) -> list[str]:
 def _sentences_of(found: dict[str, Finding], doc: Doc) -> dict[str, set[int]]:
     """For each finding id, the starts of the sentences holding its evidence."""
     out: dict[str, set[int]] = {}
-    for span in doc.spans.get(SPAN_GROUP, []):
-        fid = span.label_.split("::")[0].lower()
-        out.setdefault(fid, set()).add(span.sent.start)
     for fid, finding in found.items():
-        if fid in out or not finding.evidence:
+        if not finding.evidence:
             continue
         for sent in doc.sents:
             if finding.evidence in sent.text:
