@@ -371,6 +371,7 @@ class _Hit:
     negated: bool
     family: bool
     hypothetical: bool
+    uncertain: bool
     denied_phrase: bool
 
     @property
@@ -456,6 +457,7 @@ class FindingExtractor:
                     negated=bool(span._.is_negated),
                     family=bool(span._.is_family),
                     hypothetical=bool(span._.is_hypothetical),
+                    uncertain=bool(span._.is_uncertain),
                     denied_phrase=denial,
                 ))
         return hits
@@ -477,7 +479,8 @@ class FindingExtractor:
                     return
             found[fid] = Finding(fid, present, value, evidence)
 
-        hits = [h for h in self._hits(doc) if not h.hypothetical or self._is_red_flag(h.fid)]
+        hits = [h for h in self._hits(doc) if not h.hypothetical
+                and (not h.uncertain or self._is_red_flag(h.fid))]
         markers: list[_Hit] = []
         for hit in sorted(hits, key=lambda h: h.span.start):
             present = hit.present

@@ -322,6 +322,11 @@ def test_a_relative_says_something_about_the_person() -> None:
 def test_hypothetical_findings_are_dropped() -> None:
     assert "cancer_history" not in found("I'm worried it might be cancer")
     assert "kidney_stones_history" not in found("could it be kidney stones?")
+    assert "fever" not in found("what if I get a fever?")
+
+
+def test_a_worry_about_a_red_flag_symptom_still_counts() -> None:
+    assert "saddle_numbness" in present("I'm worried about the numbness round my bottom")
 
 
 # --------------------------------------------------------------------------- misspellings

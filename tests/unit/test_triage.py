@@ -1,0 +1,259 @@
+"""Red-flag triage: every SAFETY.md red flag from free text to urgency, and benign controls."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.extraction import extract_findings
+from bot.model import URGENCY_ORDER, Finding
+from bot.triage import RedFlagError, load_rules, triage
+
+
+def flags_of(text: str) -> dict[str, str]:
+    """Red flag id -> urgency, end to end from text."""
+    return {flag.id: flag.urgency for flag in triage(extract_findings(text))}
+
+
+# (text, red flag id, urgency): each red flag of SAFETY.md in at least two phrasings.
+RED_FLAG_CASES = [
+    # --- emergency: cauda equina (saddle area, bladder, bowel, sex)
+    ("I can't feel my bottom and my back is agony", "cauda_equina", "emergency"),
+    ("numbness around my genitals since yesterday with low back pain", "cauda_equina", "emergency"),
+    ("pins and needles round my bum and private parts, back pain", "cauda_equina", "emergency"),
+    ("when I wipe it feels strange, like it's not my skin", "cauda_equina", "emergency"),
+    ("I can't feel anything when I wipe", "cauda_equina", "emergency"),
+    ("I haven't been able to pee since this morning and my back hurts", "cauda_equina",
+     "emergency"),
+    ("back pain and now I can't pass urine even though I need to", "cauda_equina", "emergency"),
+    ("I wet myself without realising, that has never happened before", "cauda_equina",
+     "emergency"),
+    ("lost control of my bowels today, back pain for three days", "cauda_equina", "emergency"),
+    ("I had an accident with my bowels and couldn't control it", "cauda_equina", "emergency"),
+    ("since my back went I can't get an erection", "cauda_equina", "emergency"),
+    ("no feeling during sex since the back pain started", "cauda_equina", "emergency"),
+    # --- emergency: both legs, severe or fast-worsening weakness
+    ("both my legs have gone numb and weak", "bilateral_neuro", "emergency"),
+    ("pain shooting down both legs since Tuesday", "bilateral_neuro", "emergency"),
+    ("numbness in both legs with back pain", "bilateral_neuro", "emergency"),
+    ("my leg is getting weaker by the hour", "bilateral_neuro", "emergency"),
+    ("weakness getting worse fast, today I can hardly lift my leg", "bilateral_neuro",
+     "emergency"),
+    ("I can barely stand, my leg just collapsed under me", "bilateral_neuro", "emergency"),
+    # --- emergency: major trauma
+    ("I was in a car crash this morning and my lower back hurts", "major_trauma", "emergency"),
+    ("fell off a ladder from about four metres onto my back", "major_trauma", "emergency"),
+    ("motorbike accident yesterday, back pain getting worse", "major_trauma", "emergency"),
+    ("I fell from the roof of the shed", "major_trauma", "emergency"),
+    # --- emergency: chest pain
+    ("back pain with a crushing pain in my chest", "chest_pain", "emergency"),
+    ("lower back pain and now my chest feels tight", "chest_pain", "emergency"),
+    ("I have chest pain and pain between my shoulder blades", "chest_pain", "emergency"),
+    # --- emergency: tearing pain, fainting, pulsating lump
+    ("sudden tearing pain in my back, the worst I've ever had", "vascular", "emergency"),
+    ("a ripping pain went through my belly into my back", "vascular", "emergency"),
+    ("my back hurts and I fainted in the bathroom", "vascular", "emergency"),
+    ("back pain and I nearly passed out", "vascular", "emergency"),
+    ("there's a lump in my belly that pulses like a heartbeat", "vascular", "emergency"),
+    ("I can feel a pulsating mass in my tummy and my back aches", "vascular", "emergency"),
+    # --- urgent: fever or chills
+    ("back pain with a temperature of 39", "infection", "urgent"),
+    ("my back hurts and I can't stop shivering", "infection", "urgent"),
+    ("I'm on chemotherapy and now I have back pain and chills", "infection", "urgent"),
+    ("I inject drugs and I've had a fever and back pain for two days", "infection", "urgent"),
+    ("had a kidney infection last week, now back pain and I'm feverish", "infection", "urgent"),
+    # --- urgent: one leg weak or numb, foot drop
+    ("my left leg feels weaker than the right and keeps giving way", "progressive_weakness",
+     "urgent"),
+    ("weakness in my right leg that's new", "progressive_weakness", "urgent"),
+    ("new loss of feeling down the outside of my left leg", "progressive_weakness", "urgent"),
+    ("my right foot slaps down when I walk and I keep tripping over it", "progressive_weakness",
+     "urgent"),
+    ("foot drop on the left since Monday", "progressive_weakness", "urgent"),
+    # --- urgent: renal colic
+    ("waves of pain in my right side going down to my groin, and it burns when I pee",
+     "renal_colic", "urgent"),
+    ("colicky flank pain into the groin and blood in my urine", "renal_colic", "urgent"),
+    ("pain in my loin that comes and goes and spreads to the groin, I'm peeing all the time "
+     "and it stings", "renal_colic", "urgent"),
+    # --- soon: cancer, weight loss, unrelieved night pain
+    ("I had breast cancer five years ago and now my lower back hurts", "cancer", "soon"),
+    ("history of prostate cancer, back ache for a month", "cancer", "soon"),
+    ("I've lost a stone without trying and my back aches", "cancer", "soon"),
+    ("back pain and unexplained weight loss", "cancer", "soon"),
+    ("the pain is worst at night and no position helps", "cancer", "soon"),
+    ("pain keeps me up at night no matter how I lie", "cancer", "soon"),
+    # --- soon: new back pain over 50 or under 20
+    ("I'm 63 and this is the first time I've had back pain", "age", "soon"),
+    ("I'm 58 with a new low back ache", "age", "soon"),
+    ("16 year old, back pain started last month", "age", "soon"),
+    ("I'm 13 and my lower back has started hurting", "age", "soon"),
+    # --- soon: minor trauma with osteoporosis or steroids
+    ("I have osteoporosis and slipped on the bathroom floor, now my back hurts",
+     "fracture_risk", "soon"),
+    ("bumped my back getting into the car, and I have thin bones", "fracture_risk", "soon"),
+    ("I've been on prednisolone for years and tripped on the stairs", "fracture_risk", "soon"),
+    ("long-term steroids for asthma, bent to lift a pot and felt a sharp pain",
+     "fracture_risk", "soon"),
+    # --- soon: inflammatory pattern
+    ("I'm 30, back pain for six months, very stiff in the mornings for an hour",
+     "inflammatory", "soon"),
+    ("It started when I was 35 and has gone on for four months, stiff every morning for over "
+     "30 minutes", "inflammatory", "soon"),
+    ("back pain since I was 24, it has been a year, and morning stiffness lasts 45 minutes",
+     "inflammatory", "soon"),
+]
+
+
+@pytest.mark.parametrize(("text", "flag", "urgency"), RED_FLAG_CASES)
+def test_every_red_flag_is_caught_end_to_end(text: str, flag: str, urgency: str) -> None:
+    flags = flags_of(text)
+    assert flags.get(flag) == urgency, f"{text!r} -> {flags} / {extract_findings(text)}"
+
+
+def test_every_red_flag_rule_has_at_least_two_phrasings() -> None:
+    counts: dict[str, int] = {}
+    for _, flag, _urgency in RED_FLAG_CASES:
+        counts[flag] = counts.get(flag, 0) + 1
+    for rule in load_rules():
+        assert counts.get(rule.id, 0) >= 2, rule.id
+
+
+BENIGN = [
+    "no fever, no numbness, my back aches after gardening",
+    "sore lower back since moving house last week. no tingling, bladder fine.",
+    "Mild low back ache after a long day, it goes away with rest.",
+    "I'm 34 and pulled something at the gym. No pain down my legs, no numbness around my "
+    "bottom, no problems peeing.",
+    "My back has been stiff since I slept on a bad mattress. No chest pain, no fever.",
+    "Just a general ache in the lower back, nothing else. It isn't getting worse.",
+    "My mum had a slipped disc and my grandad had cancer, but I just have a bit of back ache. "
+    "I'm 32.",
+    "lower back a bit sore after a long drive. no leg pain. no weakness. no weight loss.",
+    "Twinged my back reaching for something. I'm 29. Peeing and pooing are normal.",
+    "bak hurts a bit after footbal, no numness no tingles",
+    "my uncle had kidney stones, but mine is just a muscular ache across my lower back",
+    "Lower back ache for three days. No fever or chills, no history of cancer, and I haven't "
+    "lost weight.",
+    "Sore back after a hike with a heavy backpack. My legs feel normal and my strength is fine.",
+    "My friend fell from a ladder last year and hurt her back. Mine is a mild ache from "
+    "bending over in the garden.",
+    "Not numb anywhere, no bladder issues, no weakness, just sore after lifting boxes.",
+    "I get a sore back when I vacuum. No chest pain, no shortness of breath, no fever.",
+    "Low back niggle for a couple of days, I'm 45, no weakness in my legs, no trouble with sex "
+    "or the toilet.",
+    "ache in my lower back. had a cold last month but no temperature now",
+    "My wife has endometriosis. I'm a 38 year old man and my back is a bit sore.",
+    "lower back ache. no pain in the legs, no pins and needles, not worse when I cough",
+    "what if I get a fever, should I worry? right now it is just a stiff back",
+    "my back aches when I stand at a concert for hours, and I never get pain at night",
+]
+
+
+@pytest.mark.parametrize("text", BENIGN)
+def test_benign_descriptions_raise_no_emergency_or_urgent_flag(text: str) -> None:
+    flags = flags_of(text)
+    assert not {u for u in flags.values()} & {"emergency", "urgent"}, (
+        f"{text!r} -> {flags} / {extract_findings(text)}")
+
+
+# --------------------------------------------------------------------------- triage() itself
+
+
+def test_denied_findings_never_trigger() -> None:
+    denied = [Finding(fid, present=False) for fid in (
+        "saddle_numbness", "bladder_dysfunction", "fever", "chest_pain", "trauma_major",
+        "cancer_history", "leg_weakness", "bilateral_leg_symptoms", "fainting")]
+    assert triage(denied) == []
+
+
+def test_most_urgent_first_and_one_entry_per_flag() -> None:
+    findings = [
+        Finding("cancer_history"), Finding("fever"), Finding("saddle_numbness"),
+        Finding("bladder_dysfunction"), Finding("age", value=70), Finding("fever"),
+    ]
+    flags = triage(findings)
+    ids = [flag.id for flag in flags]
+    assert len(ids) == len(set(ids))
+    assert ids[0] == "cauda_equina"
+    ranks = [URGENCY_ORDER.index(flag.urgency) for flag in flags]
+    assert ranks == sorted(ranks)
+    assert {"cauda_equina", "infection", "cancer", "age"} == set(ids)
+
+
+@pytest.mark.parametrize(("age", "flagged"), [(51, True), (50, False), (30, False),
+                                              (20, False), (19, True)])
+def test_age_limits(age: int, flagged: bool) -> None:
+    assert ("age" in {f.id for f in triage([Finding("age", value=age)])}) is flagged
+
+
+def test_inflammatory_needs_onset_before_45() -> None:
+    base = [Finding("duration_chronic"), Finding("morning_stiffness", value=60)]
+    ids = lambda extra: {f.id for f in triage(base + extra)}  # noqa: E731
+    assert "inflammatory" in ids([Finding("age", value=30)])
+    assert "inflammatory" in ids([])  # age unknown: err on the side of checking
+    assert "inflammatory" not in ids([Finding("age", value=60)])
+    assert "inflammatory" in ids([Finding("age", value=60), Finding("onset_age", value=40)])
+    assert "inflammatory" not in ids([Finding("onset_age", value=50)])
+    assert not triage([Finding("duration_chronic", present=False), Finding("morning_stiffness")])
+
+
+def test_minor_trauma_needs_thin_bones_or_steroids() -> None:
+    assert triage([Finding("trauma_minor")]) == []
+    assert [f.id for f in triage([Finding("trauma_minor"), Finding("osteoporosis")])] == [
+        "fracture_risk"]
+
+
+def test_reasons_say_what_to_do_in_plain_words() -> None:
+    for rule in load_rules():
+        reason = rule.reason.lower()
+        assert "you have" not in reason
+        if rule.urgency == "emergency":
+            assert "emergency" in reason
+        elif rule.urgency == "urgent":
+            assert "today" in reason
+        else:
+            assert "days" in reason
+
+
+# --------------------------------------------------------------------------- the rules file
+
+
+def _write(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "red_flags.yml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("red_flags:\n  - {id: x, reason: r, when: fever}\n", r"'x'.*'urgency'"),
+        ("red_flags:\n  - {id: x, urgency: soonish, reason: r, when: fever}\n", r"'x'.*'urgency'"),
+        ("red_flags:\n  - {id: x, urgency: soon, reason: r, when: feverish}\n", r"'x'.*'when'"),
+        ("red_flags:\n  - {id: x, urgency: soon, reason: r}\n", r"'x'.*'when'"),
+        ("red_flags:\n  - {id: x, urgency: soon, when: fever}\n", r"'x'.*'reason'"),
+        ("red_flags:\n  - {id: x, urgency: soon, reason: r, when: {value: age, over: 3}}\n",
+         r"'x'.*'when'"),
+        ("red_flags:\n  - {id: x, urgency: soon, reason: r, when: {any: []}}\n", r"'x'.*'when'"),
+        ("red_flags:\n  - {id: x, urgency: soon, reason: r, when: fever}\n"
+         "  - {id: x, urgency: soon, reason: r, when: fever}\n", r"'x'.*'id'"),
+        ("nothing: here\n", r"'red_flags'"),
+    ],
+)
+def test_a_malformed_rules_file_fails_naming_entry_and_field(
+    tmp_path: Path, body: str, message: str
+) -> None:
+    with pytest.raises(RedFlagError, match=message):
+        load_rules(_write(tmp_path, body))
+
+
+def test_the_shipped_rules_cover_the_safety_list() -> None:
+    rules = {rule.id: rule.urgency for rule in load_rules()}
+    assert rules == {
+        "cauda_equina": "emergency", "bilateral_neuro": "emergency",
+        "major_trauma": "emergency", "chest_pain": "emergency", "vascular": "emergency",
+        "infection": "urgent", "progressive_weakness": "urgent", "renal_colic": "urgent",
+        "cancer": "soon", "age": "soon", "fracture_risk": "soon", "inflammatory": "soon",
+    }
