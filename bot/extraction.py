@@ -471,12 +471,11 @@ class FindingExtractor:
 
         def put(fid: str, present: bool, evidence: str, value: int | str | None = None) -> None:
             old = found.get(fid)
-            if old is not None:
-                # a present statement outweighs a denial (over-triage is the safer error)
-                if old.present or not present:
-                    if old.value is None and value is not None and old.present == present:
-                        found[fid] = Finding(fid, present, value, old.evidence)
-                    return
+            # a present statement outweighs a denial (over-triage is the safer error)
+            if old is not None and (old.present or not present):
+                if old.value is None and value is not None and old.present == present:
+                    found[fid] = Finding(fid, present, value, old.evidence)
+                return
             found[fid] = Finding(fid, present, value, evidence)
 
         hits = [h for h in self._hits(doc) if not h.hypothetical
@@ -565,7 +564,8 @@ class FindingExtractor:
                 number = int(match.group()) if match else 0
                 return number + 5 if re.search(r"\ds", token.lower_) else number
         for token in span:
-            decade = self.patterns.decades.get(token.norm_) or self.patterns.decades.get(token.lower_)
+            decades = self.patterns.decades
+            decade = decades.get(token.norm_) or decades.get(token.lower_)
             if decade:
                 return decade
             match = re.fullmatch(r"(\d{1,3})(s|'s)?([mf])?", token.lower_)
@@ -588,7 +588,7 @@ class FindingExtractor:
         return None
 
     def _amount(self, span: Span, table: dict[str, float]) -> float | None:
-        """A number times a unit from `table` in the span ("1-2 hrs", "half an hour"); the largest."""
+        """A number times a unit from `table` in the span ("1-2 hrs", "half an hour"), largest."""
         words = [t.lower_ for t in span]
         best: float | None = None
         for i, word in enumerate(words):

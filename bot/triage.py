@@ -7,7 +7,7 @@ checks that file on load and evaluates it. Denied findings never trigger a flag.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +83,8 @@ def _check(condition: Any, where: str, known: set[str]) -> None:
             raise RedFlagError(f"{where}: field 'when': bad 'unknown' condition {condition!r}")
         return
     if condition.get("value") not in known:
-        raise RedFlagError(f"{where}: field 'when': unknown value finding {condition.get('value')!r}")
+        value = condition.get("value")
+        raise RedFlagError(f"{where}: field 'when': unknown value finding {value!r}")
     ops = [key for key in condition if key in COMPARATORS]
     extra = set(condition) - set(COMPARATORS) - {"value", "missing"}
     if not ops or extra:
@@ -93,7 +94,7 @@ def _check(condition: Any, where: str, known: set[str]) -> None:
             raise RedFlagError(f"{where}: field 'when': {op!r} needs a number")
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_rules(path: Path = RED_FLAGS_PATH) -> tuple[Rule, ...]:
     """Read and check the rules; a malformed entry fails naming the entry and field."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
