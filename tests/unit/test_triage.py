@@ -32,6 +32,8 @@ RED_FLAG_CASES = [
     ("lost control of my bowels today, back pain for three days", "cauda_equina", "emergency"),
     ("I had an accident with my bowels and couldn't control it", "cauda_equina", "emergency"),
     ("since my back went I can't get an erection", "cauda_equina", "emergency"),
+    ("peeing is difficult since yesterday and my back is bad", "cauda_equina", "emergency"),
+    ("no sensation down there since this morning", "cauda_equina", "emergency"),
     ("no feeling during sex since the back pain started", "cauda_equina", "emergency"),
     # --- emergency: both legs, severe or fast-worsening weakness
     ("both my legs have gone numb and weak", "bilateral_neuro", "emergency"),
@@ -71,6 +73,7 @@ RED_FLAG_CASES = [
     ("my right foot slaps down when I walk and I keep tripping over it", "progressive_weakness",
      "urgent"),
     ("foot drop on the left since Monday", "progressive_weakness", "urgent"),
+    ("I'm dragging my right foot", "progressive_weakness", "urgent"),
     # --- urgent: renal colic
     ("waves of pain in my right side going down to my groin, and it burns when I pee",
      "renal_colic", "urgent"),
