@@ -19,7 +19,7 @@ to N filler tokens (never punctuation or a negation); `#num` a number; `^Word` e
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -38,6 +38,7 @@ from bot.vocabulary import DATA_DIR, load_vocabulary
 PATTERNS_PATH = DATA_DIR / "finding_patterns.yml"
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SPAN_GROUP = "lbp_findings"
+Put = Callable[..., None]  # records one finding: put(id, present, evidence, value=None)
 FIRST_PERSON = {"i", "me", "my", "mine", "myself", "am", "im"}
 LEG_SYMPTOMS = (
     "spread_thigh", "spread_thigh_back", "spread_thigh_front", "spread_below_knee", "spread_foot",
@@ -517,7 +518,7 @@ class FindingExtractor:
         kind = self.vocabulary.get(fid)
         return kind is not None and kind.group == "red_flag"
 
-    def _bare_age(self, doc: Doc, hits: list[_Hit], put) -> None:
+    def _bare_age(self, doc: Doc, hits: list[_Hit], put: Put) -> None:
         """An age said without words around it: "16, diver", "otherwise healthy, 27.", "56F"."""
         family = [h.span for h in hits if h.family]
         for token in doc:
@@ -621,7 +622,10 @@ class FindingExtractor:
 
     # ------------------------------------------------------------------ markers and implications
 
-    def _apply_markers(self, markers: list[_Hit], found: dict[str, Finding], put, doc: Doc) -> None:
+    def _apply_markers(
+        self, markers: list[_Hit], found: dict[str, Finding], put: Put, doc: Doc
+    ) -> None:
+        """Values that need the sentence: minutes of morning stiffness, weeks of pain."""
         stiff = found.get("morning_stiffness")
         if stiff is not None and stiff.present:
             for sent in doc.sents:
@@ -654,7 +658,7 @@ class FindingExtractor:
                 put("duration_chronic", False, text)
         self._both_legs(found, put, doc)
 
-    def _both_legs(self, found: dict[str, Finding], put, doc: Doc) -> None:
+    def _both_legs(self, found: dict[str, Finding], put: Put, doc: Doc) -> None:
         """A leg symptom in a sentence that speaks of both legs is in both legs."""
         plural = self.patterns.macros["legs_plural"]
         leg = {self.canon.get(w, w) for w in self.patterns.macros["leg"]}
@@ -675,7 +679,8 @@ class FindingExtractor:
                     put("bilateral_leg_symptoms", True, sent.text.strip())
                     break
 
-    def _implications(self, found: dict[str, Finding], put) -> None:
+    def _implications(self, found: dict[str, Finding], put: Put) -> None:
+        """Findings the data file says others imply or combine into; sex from pregnancy."""
         changed = True
         while changed:
             changed = False

@@ -249,6 +249,8 @@ def test_whole_descriptions(text: str, expected: set[str]) -> None:
         ("There is no weakness in my legs", "leg_weakness"),
         ("no history of cancer", "cancer_history"),
         ("no trouble with sex or the toilet", "sexual_dysfunction"),
+        ("I've never had cancer", "cancer_history"),
+        ("I don't have any numbness or tingling", "sens_tingling"),
     ],
 )
 def test_denials_are_read_as_denied(text: str, fid: str) -> None:
@@ -268,6 +270,7 @@ def test_denials_are_read_as_denied(text: str, fid: str) -> None:
         ("It's not just my back, I hurt everywhere", "loc_widespread"),
         ("I lost weight without trying", "weight_loss"),
         ("nothing helps", "no_position_helps"),
+        ("suddenly erectile problems, never had them before", "sexual_dysfunction"),
     ],
 )
 def test_words_that_look_negative_still_state_a_finding(text: str, fid: str) -> None:
