@@ -40,11 +40,12 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SPAN_GROUP = "lbp_findings"
 Put = Callable[..., None]  # records one finding: put(id, present, evidence, value=None)
 FIRST_PERSON = {"i", "me", "my", "mine", "myself", "am", "im"}
-LEG_SYMPTOMS = (
-    "spread_thigh", "spread_thigh_back", "spread_thigh_front", "spread_below_knee", "spread_foot",
+LEG_NERVE_SYMPTOMS = (
     "sens_numbness", "sens_tingling", "sens_heaviness", "sens_shooting", "sens_burning",
     "leg_weakness", "severe_weakness",
 )
+LEG_SPREAD = ("spread_thigh", "spread_thigh_back", "spread_thigh_front", "spread_below_knee",
+              "spread_foot")
 
 
 # contractions in a phrase, spelt the way the tokenizer's norms spell them
@@ -187,6 +188,7 @@ class PatternSet:
     findings: list[dict[str, Any]]
     implies: dict[str, list[str]]
     combine: dict[str, list[str]]
+    sentence_rules: list[dict[str, Any]]
     vocabulary: set[str] = field(default_factory=set)
 
 
@@ -235,6 +237,16 @@ def load_patterns(path: Path = PATTERNS_PATH) -> PatternSet:
         for fid in [target, *sources]:
             if fid not in known:
                 raise PatternError(f"{path.name}: combine {target!r}: unknown finding {fid!r}")
+    sentence_rules = raw.get("sentence_rules") or []
+    for index, rule in enumerate(sentence_rules):
+        where = f"sentence rule #{index} ({rule.get('id', '?')})"
+        if rule.get("id") not in known:
+            raise PatternError(f"{path.name}: {where}: field 'id' is not in findings.yml")
+        groups = rule.get("words")
+        if not isinstance(groups, list) or len(groups) < 2 or not all(
+            isinstance(g, list) and g for g in groups
+        ):
+            raise PatternError(f"{path.name}: {where}: field 'words' needs two or more lists")
     values = raw.get("values") or {}
     return PatternSet(
         macros=macros,
@@ -252,6 +264,7 @@ def load_patterns(path: Path = PATTERNS_PATH) -> PatternSet:
         findings=findings,
         implies=implies,
         combine=combine,
+        sentence_rules=sentence_rules,
     )
 
 
@@ -509,10 +522,35 @@ class FindingExtractor:
                     if not other.startswith("_"):
                         put(other, True, evidence)
         self._apply_markers(markers, found, put, doc)
+        self._sentence_rules(found, put, doc)
         if "age" not in found:
             self._bare_age(doc, hits, put)
         self._implications(found, put)
         return list(found.values())
+
+    def _sentence_rules(self, found: dict[str, Finding], put: Put, doc: Doc) -> None:
+        """Findings said by word groups spread over one sentence, none of them denied."""
+        graph = doc._.context_graph
+        blocked = [
+            m.scope_span for m in (graph.modifiers if graph else [])
+            if m.category in {"NEGATED_EXISTENCE", "FAMILY", "HYPOTHETICAL"}
+            and m.direction not in {"TERMINATE", "PSEUDO"}
+        ]
+
+        def free(index: int) -> bool:
+            return not any(start <= index < end for start, end in blocked)
+
+        for rule in self.patterns.sentence_rules:
+            if rule["id"] in found:
+                continue
+            groups = [{str(w).lower() for w in group} for group in rule["words"]]
+            for sent in doc.sents:
+                if all(
+                    any((t.lower_ in g or t.norm_ in g) and free(t.i) for t in sent)
+                    for g in groups
+                ):
+                    put(rule["id"], True, sent.text.strip())
+                    break
 
     def _is_red_flag(self, fid: str) -> bool:
         kind = self.vocabulary.get(fid)
@@ -663,6 +701,7 @@ class FindingExtractor:
         plural = self.patterns.macros["legs_plural"]
         leg = {self.canon.get(w, w) for w in self.patterns.macros["leg"]}
         both = set(self.patterns.macros["both"])
+        hurt = {self.canon.get(w, w) for w in self.patterns.macros["hurt"]}
         sentences = _sentences_of(found, doc)
         for sent in doc.sents:
             norms = [t.norm_ for t in sent]
@@ -672,7 +711,8 @@ class FindingExtractor:
             )
             if not says_both or sent.start in sentences.get("loc_widespread", set()):
                 continue
-            for fid in LEG_SYMPTOMS:
+            painful = any(t.norm_ in hurt for t in sent)
+            for fid in LEG_NERVE_SYMPTOMS + (LEG_SPREAD if painful else ()):
                 finding = found.get(fid)
                 if finding and finding.present and sent.start in sentences.get(fid, set()):
                     put("side_both", True, finding.evidence)

@@ -34,6 +34,8 @@ RED_FLAG_CASES = [
     ("since my back went I can't get an erection", "cauda_equina", "emergency"),
     ("peeing is difficult since yesterday and my back is bad", "cauda_equina", "emergency"),
     ("no sensation down there since this morning", "cauda_equina", "emergency"),
+    ("my bum went numb, like after an injection at the dentist", "cauda_equina", "emergency"),
+    ("I've not had a wee all day even though I'm bursting", "cauda_equina", "emergency"),
     ("no feeling during sex since the back pain started", "cauda_equina", "emergency"),
     # --- emergency: both legs, severe or fast-worsening weakness
     ("both my legs have gone numb and weak", "bilateral_neuro", "emergency"),
@@ -43,11 +45,13 @@ RED_FLAG_CASES = [
     ("weakness getting worse fast, today I can hardly lift my leg", "bilateral_neuro",
      "emergency"),
     ("I can barely stand, my leg just collapsed under me", "bilateral_neuro", "emergency"),
+    ("both my legs feel like jelly and I keep stumbling", "bilateral_neuro", "emergency"),
     # --- emergency: major trauma
     ("I was in a car crash this morning and my lower back hurts", "major_trauma", "emergency"),
     ("fell off a ladder from about four metres onto my back", "major_trauma", "emergency"),
     ("motorbike accident yesterday, back pain getting worse", "major_trauma", "emergency"),
     ("I fell from the roof of the shed", "major_trauma", "emergency"),
+    ("I came off my horse at a gallop", "major_trauma", "emergency"),
     # --- emergency: chest pain
     ("back pain with a crushing pain in my chest", "chest_pain", "emergency"),
     ("lower back pain and now my chest feels tight", "chest_pain", "emergency"),
@@ -59,6 +63,7 @@ RED_FLAG_CASES = [
     ("back pain and I nearly passed out", "vascular", "emergency"),
     ("there's a lump in my belly that pulses like a heartbeat", "vascular", "emergency"),
     ("I can feel a pulsating mass in my tummy and my back aches", "vascular", "emergency"),
+    ("something in my tummy is throbbing like a second heartbeat", "vascular", "emergency"),
     # --- urgent: fever or chills
     ("back pain with a temperature of 39", "infection", "urgent"),
     ("my back hurts and I can't stop shivering", "infection", "urgent"),
@@ -151,6 +156,9 @@ BENIGN = [
     "lower back ache. no pain in the legs, no pins and needles, not worse when I cough",
     "what if I get a fever, should I worry? right now it is just a stiff back",
     "my back aches when I stand at a concert for hours, and I never get pain at night",
+    "I hurt everywhere and wake up feeling like I've been hit by a bus",
+    "no numbness in my bum or my legs, just an ache",
+    "the backs of my legs feel like tight cables when I take big steps",
 ]
 
 
