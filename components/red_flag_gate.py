@@ -29,9 +29,7 @@ from bot.screening import urgent_red_flags
 RED_FLAG_INTENT = "red_flag"
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class RedFlagGate(GraphComponent, IntentClassifier):
     """Turns any message that carries an emergency or urgent red flag into `red_flag`."""
 

@@ -1,0 +1,104 @@
+"""The guided conversation over REST against the real Rasa and action servers."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tests.e2e.servers import Servers
+
+pytestmark = pytest.mark.e2e
+
+
+def text_of(replies: list[dict]) -> str:
+    return "\n".join(reply.get("text", "") for reply in replies)
+
+
+def pending_question(replies: list[dict]) -> str | None:
+    """The question id carried by the last message's answer buttons, if it asks one."""
+    for reply in reversed(replies):
+        for button in reply.get("buttons") or []:
+            match = re.match(r"/inform(\{.*\})$", button["payload"])
+            if match:
+                return json.loads(match.group(1))["choice"].split(":")[0]
+    return None
+
+
+def interview(
+    servers: Servers, sender: str, opening: str, answers: dict[str, str]
+) -> list[list[dict]]:
+    """Describe, then answer each question from `answers` (or "I don't know") until it stops."""
+    turns = [servers.say(sender, opening)]
+    for _ in range(12):
+        question = pending_question(turns[-1])
+        if question is None:
+            break
+        choice = answers.get(question)
+        message = f'/inform{{"choice": "{question}:{choice}"}}' if choice else "/dont_know"
+        turns.append(servers.say(sender, message))
+    return turns
+
+
+def test_a_free_text_description_and_answers_reach_results_naming_the_expected_cause(
+    servers: Servers,
+) -> None:
+    turns = interview(
+        servers,
+        "e2e-stenosis",
+        "When I walk more than a few blocks my legs feel heavy and tingly; "
+        "bending forward over the cart at the supermarket helps.",
+        {"age": "70_plus", "side": "both", "better": "sitting", "worse": "walking"},
+    )
+    assert "heavy" in text_of(turns[0]).lower()  # it read the description back
+    assert len(turns) <= 8
+    results = text_of(turns[-1])
+    assert "Spinal stenosis" in results.split("2.")[0]
+    assert "not a diagnosis" in results
+
+
+def test_a_red_flag_mid_interview_gets_urgent_advice(servers: Servers) -> None:
+    first = servers.say("e2e-red-mid", "my lower back has been aching for a week")
+    assert pending_question(first) is not None
+    replies = servers.say("e2e-red-mid", "oh and I can't feel anything when I wipe")
+    reply = text_of(replies)
+    assert "emergency" in reply.lower()
+    assert pending_question(replies) is None
+    assert "possible causes" not in reply.lower()
+
+
+def test_a_red_flag_in_the_first_message(servers: Servers) -> None:
+    reply = text_of(
+        servers.say(
+            "e2e-red-first", "I haven't been able to pee since this morning and my back is agony"
+        )
+    )
+    assert "emergency" in reply.lower()
+
+
+def test_why_do_you_ask_gives_the_reason_then_the_same_question(servers: Servers) -> None:
+    first = servers.say("e2e-why", "my back hurts")
+    question = pending_question(first)
+    replies = servers.say("e2e-why", "why do you ask?")
+    assert text_of(replies).startswith("I ask because")
+    assert pending_question(replies) == question
+
+
+def test_early_results_and_follow_ups(servers: Servers) -> None:
+    servers.say(
+        "e2e-follow",
+        "sharp pain shooting down my leg below the knee since I lifted a box, worse when I cough",
+    )
+    results = servers.say("e2e-follow", "just show me the results")
+    assert "1." in text_of(results)
+    more = text_of(servers.say("e2e-follow", "tell me more about the second one"))
+    assert "Who can help" in more
+    disc = text_of(servers.say("e2e-follow", "what is a slipped disc?"))
+    assert "Herniated disc" in disc
+    listing = text_of(servers.say("e2e-follow", "list the pathological causes"))
+    assert "Spinal stenosis" in listing and "Piriformis" not in listing
+    summary = servers.say("e2e-follow", "can you give me a summary for my doctor")
+    assert len(summary) == 1 and "Reported:" in summary[0]["text"]
+    restart = text_of(servers.say("e2e-follow", "start over"))
+    assert "start over" in restart.lower()
