@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
-.venv/bin/python -m rasa_sdk --actions actions --port "$LBP_ACTION_PORT" \
+.venv/bin/python -m actions --actions actions --port "$LBP_ACTION_PORT" \
   >"$LBP_STATE_DIR/action-server.log" 2>&1 &
 actions_pid=$!
 trap 'kill "$actions_pid" 2>/dev/null; wait "$actions_pid" 2>/dev/null || true' EXIT

@@ -8,6 +8,8 @@ export LBP_TRACKER_DB="${LBP_TRACKER_DB:-$LBP_STATE_DIR/tracker.db}"
 export LBP_HOST="${LBP_HOST:-127.0.0.1}"
 export LBP_PORT="${LBP_PORT:-5005}"
 export LBP_ACTION_PORT="${LBP_ACTION_PORT:-5055}"
+# The action server listens on loopback only unless told otherwise (rasa_sdk reads SANIC_HOST).
+export SANIC_HOST="${LBP_ACTION_HOST:-127.0.0.1}"
 export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$LBP_ACTION_PORT/webhook}"
 export LBP_ENDPOINTS="${LBP_ENDPOINTS:-endpoints.yml}"
 mkdir -p "$LBP_STATE_DIR" "$(dirname "$LBP_TRACKER_DB")"

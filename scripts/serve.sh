@@ -11,7 +11,7 @@ stop() {
 }
 trap stop EXIT
 trap 'stop; exit 0' INT TERM
-.venv/bin/python -m rasa_sdk --actions actions --port "$LBP_ACTION_PORT" &
+.venv/bin/python -m actions --actions actions --port "$LBP_ACTION_PORT" &
 pids+=($!)
 .venv/bin/rasa run --model models/lbp.tar.gz --enable-api --cors "http://$LBP_HOST:$LBP_PORT" \
   --interface "$LBP_HOST" --port "$LBP_PORT" \

@@ -63,6 +63,7 @@ class Servers:
             RASA_TELEMETRY_ENABLED="false",
             SQLALCHEMY_SILENCE_UBER_WARNING="1",
             PYTHONWARNINGS="ignore",
+            SANIC_HOST="127.0.0.1",
             LBP_TRACKER_DB=str(self.state_dir / "tracker.db"),
             ACTION_ENDPOINT_URL=f"{self.action_url}/webhook",
         )
@@ -74,7 +75,7 @@ class Servers:
             [
                 str(VENV_BIN / "python"),
                 "-m",
-                "rasa_sdk",
+                "actions",
                 "--actions",
                 "actions",
                 "--port",
