@@ -464,11 +464,16 @@ class FindingExtractor:
         hits = []
         for span in doc.spans.get(SPAN_GROUP, []):
             for entry, denial in self._uses[span.label_.upper()]:
+                negated = bool(span._.is_negated)
+                if negated and self._group(entry["id"]) == "better":
+                    # "on my side I'm fine" praises a position; it does not deny it
+                    negated = any(m.category == "NEGATED_EXISTENCE" and m.direction != "BACKWARD"
+                                  for m in span._.modifiers)
                 hits.append(_Hit(
                     fid=entry["id"],
                     entry=entry,
                     span=span,
-                    negated=bool(span._.is_negated),
+                    negated=negated,
                     family=bool(span._.is_family),
                     hypothetical=bool(span._.is_hypothetical),
                     uncertain=bool(span._.is_uncertain),
@@ -552,9 +557,12 @@ class FindingExtractor:
                     put(rule["id"], True, sent.text.strip())
                     break
 
-    def _is_red_flag(self, fid: str) -> bool:
+    def _group(self, fid: str) -> str:
         kind = self.vocabulary.get(fid)
-        return kind is not None and kind.group == "red_flag"
+        return kind.group if kind is not None else ""
+
+    def _is_red_flag(self, fid: str) -> bool:
+        return self._group(fid) == "red_flag"
 
     def _bare_age(self, doc: Doc, hits: list[_Hit], put: Put) -> None:
         """An age said without words around it: "16, diver", "otherwise healthy, 27.", "56F"."""
