@@ -465,10 +465,13 @@ class FindingExtractor:
         for span in doc.spans.get(SPAN_GROUP, []):
             for entry, denial in self._uses[span.label_.upper()]:
                 negated = bool(span._.is_negated)
-                if negated and self._group(entry["id"]) == "better":
-                    # "on my side I'm fine" praises a position; it does not deny it
-                    negated = any(m.category == "NEGATED_EXISTENCE" and m.direction != "BACKWARD"
-                                  for m in span._.modifiers)
+                if self._group(entry["id"]) == "better":
+                    # "on my side I'm fine" praises a position; "it doesn't help" denies it
+                    negated = any(
+                        (m.category == "NEGATED_EXISTENCE" and m.direction != "BACKWARD")
+                        or m.category == "NOT_HELPFUL"
+                        for m in span._.modifiers
+                    )
                 hits.append(_Hit(
                     fid=entry["id"],
                     entry=entry,
@@ -689,6 +692,9 @@ class FindingExtractor:
                 continue
             if any(t.norm_ in blockers or t.lower_ in blockers for t in hit.span.sent):
                 continue
+            after = doc[hit.span.end].lower_ if hit.span.end < len(doc) else ""
+            if after in {"before", "after", "later", "earlier"}:
+                continue  # "a couple of days before my period" is a time, not the pain's length
             weeks = self._amount(hit.span, self.patterns.weeks)
             if weeks is None:
                 continue

@@ -245,6 +245,8 @@ def test_whole_descriptions(text: str, expected: set[str]) -> None:
         ("no pins and needles", "sens_tingling"),
         ("not worse when I cough", "worse_cough_sneeze"),
         ("lying down doesn't help", "better_lying_down"),
+        ("Changing position doesn't help at all", "better_changing_position"),
+        ("heat makes no difference", "better_heat_massage"),
         ("no chest pain, no shortness of breath", "chest_pain"),
         ("There is no weakness in my legs", "leg_weakness"),
         ("no history of cancer", "cancer_history"),
