@@ -46,6 +46,8 @@ class Rule:
 def _holds(condition: Any, present: dict[str, Finding]) -> bool:
     if isinstance(condition, str):
         return condition in present
+    if "not" in condition:
+        return not _holds(condition["not"], present)
     if "all" in condition:
         return all(_holds(part, present) for part in condition["all"])
     if "any" in condition:
@@ -70,6 +72,11 @@ def _check(condition: Any, where: str, known: set[str]) -> None:
         return
     if not isinstance(condition, dict) or not condition:
         raise RedFlagError(f"{where}: field 'when': a condition must be an id or a mapping")
+    if "not" in condition:
+        if len(condition) != 1:
+            raise RedFlagError(f"{where}: field 'when': 'not' needs one condition alone")
+        _check(condition["not"], where, known)
+        return
     if "all" in condition or "any" in condition:
         key = "all" if "all" in condition else "any"
         parts = condition[key]

@@ -104,6 +104,11 @@ RED_FLAG_CASES = [
     ("I've been on prednisolone for years and tripped on the stairs", "fracture_risk", "soon"),
     ("long-term steroids for asthma, bent to lift a pot and felt a sharp pain",
      "fracture_risk", "soon"),
+    # --- soon: both legs in the walking pattern of a narrowed spinal canal
+    ("When I walk more than a few blocks my legs feel heavy and tingly; bending forward over "
+     "the cart at the supermarket helps.", "claudication", "soon"),
+    ("standing in the queue my legs go numb and achy, sitting down sorts it out",
+     "claudication", "soon"),
     # --- soon: inflammatory pattern
     ("I'm 30, back pain for six months, very stiff in the mornings for an hour",
      "inflammatory", "soon"),
@@ -267,4 +272,19 @@ def test_the_shipped_rules_cover_the_safety_list() -> None:
         "major_trauma": "emergency", "chest_pain": "emergency", "vascular": "emergency",
         "infection": "urgent", "progressive_weakness": "urgent", "renal_colic": "urgent",
         "cancer": "soon", "age": "soon", "fracture_risk": "soon", "inflammatory": "soon",
+        "claudication": "soon",
     }
+
+
+def test_both_legs_in_the_claudication_pattern_are_soon_not_an_emergency() -> None:
+    text = "my legs get heavy and tingly when I walk and it eases when I sit down"
+    assert flags_of(text) == {"claudication": "soon"}
+
+
+@pytest.mark.parametrize("text", [
+    "both my legs are numb and it doesn't matter whether I sit or stand",
+    "my legs tingle and feel weak all the time",
+    "both legs go numb when I walk, and they are weak even when I sit",
+])
+def test_both_legs_without_the_walking_pattern_stay_an_emergency(text: str) -> None:
+    assert flags_of(text).get("bilateral_neuro") == "emergency", extract_findings(text)
