@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -30,7 +30,7 @@ class FindingKind:
     value: str | None = None
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_vocabulary(path: Path = DATA_DIR / "findings.yml") -> dict[str, FindingKind]:
     """Load and check the vocabulary; a bad entry fails with its id and field named."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
