@@ -17,10 +17,13 @@ import asyncio
 import logging
 import os
 import statistics
+import sys
 import time
 from collections import Counter
+from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the model's custom component
 
 from rasa.core.agent import Agent  # noqa: E402
 from rasa.shared.nlu.training_data.loading import load_data  # noqa: E402

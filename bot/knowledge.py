@@ -200,6 +200,20 @@ class KnowledgeBase:
                 return entry
         return None
 
+    def resolve(self, words: str, longest: int = 4) -> Cause | None:
+        """The entry `words` names, or the one named by its longest matching run of words.
+
+        "viscerogenic back" and "a tight psoas" still find their entry; words that name no
+        entry ("to learn", "describe") give None.
+        """
+        tokens = words.replace("_", " ").split()
+        for size in range(min(longest, len(tokens)), 0, -1):
+            for start in range(len(tokens) - size + 1):
+                entry = self.lookup(" ".join(tokens[start : start + size]))
+                if entry is not None:
+                    return entry
+        return self.lookup(words) if words.strip() else None
+
 
 # ------------------------------------------------------------------------------- loading
 def load_knowledge_base(path: Path | str | None = None) -> KnowledgeBase:
