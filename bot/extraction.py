@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,10 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SPAN_GROUP = "lbp_findings"
 Put = Callable[..., None]  # records one finding: put(id, present, evidence, value=None)
 FIRST_PERSON = {"i", "me", "my", "mine", "myself", "am", "im"}
+# words of a FAMILY modifier that may name the person someone writes for ("typing for my
+# daughter, she's 14"): pronouns, the relative named in the proxy phrase, and glue
+PROXY_PRONOUNS = {"he", "she", "they", "his", "her", "him", "them", "their", "hers", "theirs",
+                  "my", "'s"}
 LEG_NERVE_SYMPTOMS = (
     "sens_numbness", "sens_tingling", "sens_heaviness", "sens_shooting", "sens_burning",
     "leg_weakness", "severe_weakness",
@@ -67,9 +71,15 @@ NOT_AGE_AFTER = {"%", "kg", "kilos", "stone", "lbs", "pounds", "times", "degrees
                  "a.m.", "p.m.", "c", "°", "miles", "metres", "meters", "feet", "steps", "cm"}
 
 
+_CONTRACTIONS_RE = tuple((re.compile(old), new) for old, new in CONTRACTIONS)
+
+
+@cache
 def _expand_contractions(phrase: str) -> str:
-    for old, new in CONTRACTIONS:
-        phrase = re.sub(old, new, phrase)
+    if "'" not in phrase:
+        return phrase  # most phrases: nothing to expand (keeps loading fast)
+    for old, new in _CONTRACTIONS_RE:
+        phrase = old.sub(new, phrase)
     return phrase
 
 
@@ -502,10 +512,15 @@ class FindingExtractor:
 
         hits = [h for h in self._hits(doc) if not h.hypothetical
                 and (not h.uncertain or self._is_red_flag(h.fid))]
+        proxied = self._proxied_words(hits)
+        if proxied is None:
+            hits = [h for h in hits if not h.entry.get("proxy_only")]
         markers: list[_Hit] = []
         for hit in sorted(hits, key=lambda h: h.span.start):
             present = hit.present
             evidence = hit.span.text
+            if hit.family and proxied is not None and self._about_proxied(hit, proxied):
+                hit.family = False
             if hit.family:
                 family_id = hit.entry.get("family_id") or (
                     hit.fid if hit.entry.get("family_only") else None)
@@ -535,6 +550,30 @@ class FindingExtractor:
             self._bare_age(doc, hits, put)
         self._implications(found, put)
         return list(found.values())
+
+    def _proxied_words(self, hits: list[_Hit]) -> set[str] | None:
+        """The relative someone writes for ("typing for my son"), or None if they write for
+        themself. That relative is the person described: their findings are not family history.
+        """
+        proxies = [h for h in hits if h.fid == "_proxy" and h.present and not h.family]
+        if not proxies:
+            return None
+        relatives = self.patterns.macros["relative"]
+        return {t.lower_ for h in proxies for t in h.span if t.lower_ in relatives
+                or t.norm_ in relatives}
+
+    @staticmethod
+    def _about_proxied(hit: _Hit, proxied: set[str]) -> bool:
+        """Whether every FAMILY modifier of the hit names the person written for."""
+        words = PROXY_PRONOUNS | proxied
+        doc = hit.span.doc
+        for modifier in hit.span._.modifiers:
+            if modifier.category != "FAMILY":
+                continue
+            start, end = modifier.modifier_span
+            if not all(t.lower_ in words for t in doc[start:end]):
+                return False
+        return True
 
     def _sentence_rules(self, found: dict[str, Finding], put: Put, doc: Doc) -> None:
         """Findings said by word groups spread over one sentence, none of them denied."""
@@ -662,10 +701,10 @@ class FindingExtractor:
                 number = self.patterns.numbers["_plural" if word.endswith("s") else "_one"]
             amount = number * unit
             before = words[max(0, at - 3):at]
-            if any(w in ("over", "more", "least", "longer", "than") for w in before):
-                amount += 1
             if any(w in ("under", "less", "within") for w in before):
-                amount -= 1
+                amount -= 1  # "less than half an hour" is under, whatever "than" says
+            elif any(w in ("over", "more", "least", "longer", "than") for w in before):
+                amount += 1
             best = amount if best is None else max(best, amount)
         return best
 
@@ -686,6 +725,11 @@ class FindingExtractor:
                         "morning_stiffness", True, int(minutes), stiff.evidence)
                     put("morning_stiffness_long", minutes > 30, sent.text.strip())
                     break
+        for hit in markers:
+            if hit.fid == "_proxy" and hit.present and "sex" not in found:
+                sex = self._read_sex(hit.span)
+                if sex:
+                    put("sex", True, hit.span.text, sex)
         blockers = self.patterns.duration_blockers
         for hit in markers:
             if not hit.present or hit.fid != "_duration":
@@ -713,6 +757,9 @@ class FindingExtractor:
     def _both_legs(self, found: dict[str, Finding], put: Put, doc: Doc) -> None:
         """A leg symptom in a sentence that speaks of both legs is in both legs."""
         plural = self.patterns.macros["legs_plural"]
+        feet = self.patterns.macros.get("feet_plural", set())
+        nerve = {self.canon.get(w, w) for w in
+                 self.patterns.macros["numb"] | self.patterns.macros["weak"]}
         leg = {self.canon.get(w, w) for w in self.patterns.macros["leg"]}
         both = set(self.patterns.macros["both"])
         hurt = {self.canon.get(w, w) for w in self.patterns.macros["hurt"]}
@@ -723,9 +770,16 @@ class FindingExtractor:
                 n in both and any(m in leg for m in norms[i + 1:i + 4])
                 for i, n in enumerate(norms)
             )
-            if not says_both or sent.start in sentences.get("loc_widespread", set()):
+            # "both my feet are numb": nerve symptoms in both feet, not aching feet
+            feet_only = not says_both and any(
+                t.lower_ in feet and (
+                    any(n in both for n in norms[max(0, i - 3):i])
+                    or any(n in nerve for n in norms[max(0, i - 4):i + 5]))
+                for i, t in enumerate(sent)
+            )
+            if not (says_both or feet_only) or sent.start in sentences.get("loc_widespread", set()):
                 continue
-            painful = any(t.norm_ in hurt for t in sent)
+            painful = any(t.norm_ in hurt for t in sent) and not feet_only
             for fid in LEG_NERVE_SYMPTOMS + (LEG_SPREAD if painful else ()):
                 finding = found.get(fid)
                 if finding and finding.present and sent.start in sentences.get(fid, set()):

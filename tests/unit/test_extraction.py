@@ -323,6 +323,39 @@ def test_the_person_speaks_again_after_a_relative() -> None:
     assert result["duration_acute"].present
 
 
+@pytest.mark.parametrize(
+    ("text", "expected", "age", "sex"),
+    [
+        ("Writing this for my son; he's 17 and his lower back aches after rugby.",
+         {"loc_low_back", "athlete"}, 17, "male"),
+        ("Asking on behalf of my daughter, she is 12. Her back hurts when she arches backwards.",
+         {"loc_low_back", "worse_arching_back"}, 12, "female"),
+        ("Typing for my mum who can't use a phone: she's 84 and can't feel her bottom when she "
+         "wipes.", {"saddle_numbness"}, 84, "female"),
+    ],
+)
+def test_someone_writing_for_a_relative_describes_that_person(
+    text: str, expected: set[str], age: int, sex: str
+) -> None:
+    result = found(text)
+    assert expected <= {fid for fid, f in result.items() if f.present}, extract_findings(text)
+    assert result["age"].value == age
+    assert result["sex"].value == sex
+
+
+def test_writing_for_a_child_still_excludes_other_relatives() -> None:
+    result = found("Typing for my son, he's 15. His grandad had cancer. His back hurts.")
+    assert "cancer_history" not in result
+    assert result["age"].value == 15
+    assert "loc_low_back" in result
+
+
+@pytest.mark.parametrize("text", ["My son is 15 and my back hurts.", "My dad is 80, he's 80.",
+                                  "my husband has back pain too, he's 55"])
+def test_a_relatives_age_is_not_the_persons_without_a_proxy_phrase(text: str) -> None:
+    assert "age" not in found(text) or found(text)["age"].value not in (15, 80, 55)
+
+
 def test_a_relative_says_something_about_the_person() -> None:
     assert "foot_drop" in present("my husband says my foot drags when I walk")
 
@@ -449,6 +482,58 @@ def test_duration(text: str, chronic: bool) -> None:
 def test_onset_age() -> None:
     assert found("It started when I was 35")["onset_age"].value == 35
     assert "age" not in found("It started when I was 35")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my fingertips won't go past my knees", "my hands only reach to my shins when I bend",
+     "I can only get down to my knees, nowhere near the floor"],
+)
+def test_reaching_the_knees_or_shins_is_stiffness_not_leg_pain(text: str) -> None:
+    result = present(text)
+    assert not result & {"spread_below_knee", "spread_foot", "bilateral_leg_symptoms",
+                         "loc_small_joints"}, extract_findings(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["the physio put a raise in my shoe because one leg is 1cm shorter than the other",
+             "I wear a heel lift in my left trainer"],
+)
+def test_a_heel_lift_is_leg_length_not_foot_pain(text: str) -> None:
+    result = present(text)
+    assert "pelvis_or_leg_length" in result, extract_findings(text)
+    assert not result & {"spread_foot", "lifting_onset"}, extract_findings(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["I spend my evenings hunched over a laptop", "my posture is shocking",
+             "I sit slouched at my desk for hours"],
+)
+def test_hunching_is_posture_not_trouble_straightening_up(text: str) -> None:
+    result = present(text)
+    assert "poor_posture" in result, extract_findings(text)
+    assert "worse_straightening_up" not in result
+
+
+def test_hunched_over_after_getting_up_is_trouble_straightening() -> None:
+    text = "I stay hunched over for a few minutes after I get up"
+    assert "worse_straightening_up" in present(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["stiff when I get up, but it's gone in less than half an hour",
+             "morning stiffness under 20 minutes"],
+)
+def test_short_morning_stiffness_is_not_long(text: str) -> None:
+    result = found(text)
+    assert result["morning_stiffness"].value < 30
+    assert result["morning_stiffness_long"].present is False
+
+
+def test_both_feet_numb_is_both_legs_but_aching_feet_are_not() -> None:
+    assert "bilateral_leg_symptoms" in present("both of my feet are tingling")
+    assert "bilateral_leg_symptoms" not in present("my feet ache after a long shift")
+    assert "bilateral_leg_symptoms" not in present("on my feet all day, my left leg is numb")
 
 
 def test_below_the_knee_implies_the_thigh() -> None:

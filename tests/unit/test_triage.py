@@ -118,8 +118,64 @@ RED_FLAG_CASES = [
      "inflammatory", "soon"),
 ]
 
+# Everyday wordings of the same red flags: the idea in several phrasings, none copied from the
+# bench (bench/vignettes_lay.yml stays a fair measure).
+LAY_RED_FLAG_CASES = [
+    # saddle area: numb like at the dentist, someone else's bottom
+    ("my backside feels frozen, like after a filling at the dentist", "cauda_equina", "emergency"),
+    ("using toilet paper it's as if it's somebody else's bum", "cauda_equina", "emergency"),
+    ("my privates feel like they belong to somebody else", "cauda_equina", "emergency"),
+    ("the skin round my back passage has gone numb", "cauda_equina", "emergency"),
+    ("I've got no feeling between my legs since this morning", "cauda_equina", "emergency"),
+    # bladder and bowels
+    ("I'm desperate for the loo but nothing will come out", "cauda_equina", "emergency"),
+    ("wee keeps dribbling out and I can't stop it", "cauda_equina", "emergency"),
+    ("I didn't realise I needed a poo until it was too late", "cauda_equina", "emergency"),
+    ("I can't hold my bowels any more", "cauda_equina", "emergency"),
+    # sex
+    ("nothing works down there any more since my back went", "cauda_equina", "emergency"),
+    ("since the back pain I can't get it up", "cauda_equina", "emergency"),
+    # both legs, fast weakness
+    ("my legs are like cotton wool and I'm tripping all the time", "bilateral_neuro", "emergency"),
+    ("my legs won't hold me up any more", "bilateral_neuro", "emergency"),
+    ("neither leg feels strong and my back is killing me", "bilateral_neuro", "emergency"),
+    ("both my feet have gone numb", "bilateral_neuro", "emergency"),
+    ("my leg is weaker by the minute", "bilateral_neuro", "emergency"),
+    ("hour by hour my leg gets weaker", "bilateral_neuro", "emergency"),
+    ("since lunch my leg won't take my weight", "bilateral_neuro", "emergency"),
+    # major trauma
+    ("a lorry ploughed into our car on the motorway", "major_trauma", "emergency"),
+    ("my pony bolted and threw me onto the road", "major_trauma", "emergency"),
+    ("I got knocked off my bicycle by a bus", "major_trauma", "emergency"),
+    ("we had a crash on the motorway last night", "major_trauma", "emergency"),
+    ("I came off the quad bike at speed", "major_trauma", "emergency"),
+    # chest
+    ("a squeezing heaviness behind my breastbone with the back pain", "chest_pain", "emergency"),
+    ("feels like an elephant is sitting on my chest", "chest_pain", "emergency"),
+    # pulsating lump
+    ("I can see my pulse in my belly button", "vascular", "emergency"),
+    ("my stomach has a beating lump next to the navel", "vascular", "emergency"),
+    ("a throbbing in my tummy in time with my heartbeat", "vascular", "emergency"),
+    # renal colic
+    ("cramping pain in my loin that comes in waves down towards my balls, and my wee is pink",
+     "renal_colic", "urgent"),
+    ("agony in my side that comes and goes, spreading down to my privates; it hurts to pass water",
+     "renal_colic", "urgent"),
+    # weight loss, night pain
+    ("I've had to punch a new hole in my belt and I'm not dieting", "cancer", "soon"),
+    ("the weight is falling off me and my back aches", "cancer", "soon"),
+    ("I've dropped two dress sizes without trying", "cancer", "soon"),
+    ("at night it hurts whichever way I turn", "cancer", "soon"),
+    ("nothing I do at night eases it, lying or sitting", "cancer", "soon"),
+    # thin bones, steroids
+    ("my bones are like chalk and I tripped on a step", "fracture_risk", "soon"),
+    ("a bone density scan showed thinning and I bumped my back on a door", "fracture_risk", "soon"),
+    ("brittle bone disease, and I slipped on the ice", "fracture_risk", "soon"),
+    ("I'm on pred for my lungs and lifted a heavy box", "fracture_risk", "soon"),
+]
 
-@pytest.mark.parametrize(("text", "flag", "urgency"), RED_FLAG_CASES)
+
+@pytest.mark.parametrize(("text", "flag", "urgency"), RED_FLAG_CASES + LAY_RED_FLAG_CASES)
 def test_every_red_flag_is_caught_end_to_end(text: str, flag: str, urgency: str) -> None:
     flags = flags_of(text)
     assert flags.get(flag) == urgency, f"{text!r} -> {flags} / {extract_findings(text)}"
@@ -164,6 +220,17 @@ BENIGN = [
     "I hurt everywhere and wake up feeling like I've been hit by a bus",
     "no numbness in my bum or my legs, just an ache",
     "the backs of my legs feel like tight cables when I take big steps",
+    # everyday words that look like red flags but are not
+    "my hands only get as far as my shins when I bend, my back is tight",
+    "even a cuddle hurts, I feel like I've been run over by a lorry, everything aches",
+    "I'm on my feet all day at the shop and my lower back aches",
+    "both my feet ache in these new shoes and my back is stiff",
+    "I was out riding at a canter yesterday and my back is stiff today",
+    "my breastbone clicks sometimes but it doesn't hurt; back ache from lifting",
+    "I had a throbbing pain in my tummy with my period, and my back aches",
+    "I can't finish a workout without my back complaining",
+    "my car is in the garage so I walked to work, and my back aches",
+    "my son was knocked off his bike last year; my own back aches from work",
 ]
 
 
