@@ -111,7 +111,7 @@ class Servers:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        wait_until(f"{self.rasa_url}/status", 180, self.processes["rasa"])
+        wait_until(f"{self.rasa_url}/status", 300, self.processes["rasa"])
 
     def stop(self, name: str, kill: bool = False) -> None:
         process = self.processes.pop(name, None)
