@@ -172,6 +172,21 @@ LAY_RED_FLAG_CASES = [
     ("a bone density scan showed thinning and I bumped my back on a door", "fracture_risk", "soon"),
     ("brittle bone disease, and I slipped on the ice", "fracture_risk", "soon"),
     ("I'm on pred for my lungs and lifted a heavy box", "fracture_risk", "soon"),
+    ("on steroids for my bowel, I sneezed and felt something go in my back", "fracture_risk",
+     "soon"),
+    # more wordings of the same ideas
+    ("I've lost sensation around my back passage and privates", "cauda_equina", "emergency"),
+    ("when I go, the wee only comes out in a trickle", "cauda_equina", "emergency"),
+    ("I found my underwear wet and never felt it", "cauda_equina", "emergency"),
+    ("no sensation at all during intercourse since my back went", "cauda_equina", "emergency"),
+    ("I've got sciatica down both legs", "bilateral_neuro", "emergency"),
+    ("my right leg is just useless now", "bilateral_neuro", "emergency"),
+    ("our van flipped over on the dual carriageway", "major_trauma", "emergency"),
+    ("I tumbled down a full flight of stairs", "major_trauma", "emergency"),
+    ("I fell through the ceiling from the loft", "major_trauma", "emergency"),
+    ("I'm roasting one minute and shivering the next", "infection", "urgent"),
+    ("I've gone gaunt and my back aches", "cancer", "soon"),
+    ("I had a lumpectomy a few years back and now my back hurts", "cancer", "soon"),
 ]
 
 
