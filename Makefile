@@ -63,7 +63,12 @@ test: lint validate $(MODEL) ## Every check: lint, validate, all pytest tests, t
 	$(MAKE) --no-print-directory test-stories
 
 bench: $(MODEL) ## Benchmarks (slow; figures go in the README)
-	$(PY) bench/assess_bench.py
+	$(PY) bench/assess_bench.py --no-tensorflow
+	$(PY) bench/assess_bench.py --no-tensorflow --set bench/vignettes_lay.yml
+	$(PY) bench/assess_bench.py --no-tensorflow --set bench/vignettes_heldout.yml
+	$(PY) bench/nlu_bench.py
+	$(PY) bench/serve_bench.py
+	$(PY) bench/conversation_bench.py
 
 constraints: ## Re-resolve the pinned set from requirements*.txt into constraints.txt
 	rm -rf var/constraints-venv && $$(scripts/find-python310.sh) -m venv var/constraints-venv
