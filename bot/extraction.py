@@ -46,7 +46,7 @@ PROXY_PRONOUNS = {"he", "she", "they", "his", "her", "him", "them", "their", "he
                   "my", "'s"}
 LEG_NERVE_SYMPTOMS = (
     "sens_numbness", "sens_tingling", "sens_heaviness", "sens_shooting", "sens_burning",
-    "leg_weakness", "severe_weakness",
+    "leg_weakness", "severe_weakness", "foot_drop",
 )
 LEG_SPREAD = ("spread_thigh", "spread_thigh_back", "spread_thigh_front", "spread_below_knee",
               "spread_foot")
@@ -771,10 +771,13 @@ class FindingExtractor:
                 for i, n in enumerate(norms)
             )
             # "both my feet are numb": nerve symptoms in both feet, not aching feet
+            # ("either foot", "my knees give way on both sides"), nerve symptoms only
             feet_only = not says_both and any(
                 t.lower_ in feet and (
                     any(n in both for n in norms[max(0, i - 3):i])
-                    or any(n in nerve for n in norms[max(0, i - 4):i + 5]))
+                    or (t.lower_.endswith("s") or t.lower_ == "feet") and (
+                        any(n in both for n in norms)
+                        or any(n in nerve for n in norms[max(0, i - 4):i + 5])))
                 for i, t in enumerate(sent)
             )
             if not (says_both or feet_only) or sent.start in sentences.get("loc_widespread", set()):

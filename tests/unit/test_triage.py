@@ -187,6 +187,14 @@ LAY_RED_FLAG_CASES = [
     ("I'm roasting one minute and shivering the next", "infection", "urgent"),
     ("I've gone gaunt and my back aches", "cancer", "soon"),
     ("I had a lumpectomy a few years back and now my back hurts", "cancer", "soon"),
+    ("I can hardly pee even though my bladder feels full", "cauda_equina", "emergency"),
+    ("I soiled my underwear and didn't notice", "cauda_equina", "emergency"),
+    ("both knees keep buckling on me", "bilateral_neuro", "emergency"),
+    ("I'm dragging either foot when I walk now", "bilateral_neuro", "emergency"),
+    ("my legs suddenly went from underneath me", "bilateral_neuro", "emergency"),
+    ("a taxi knocked me over on the zebra crossing", "major_trauma", "emergency"),
+    ("I slid off the shed roof onto the patio", "major_trauma", "emergency"),
+    ("I felt a pulsing next to my navel", "vascular", "emergency"),
 ]
 
 
