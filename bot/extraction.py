@@ -83,6 +83,17 @@ def _expand_contractions(phrase: str) -> str:
     return phrase
 
 
+def _split_hyphens(phrase: str) -> str:
+    """'light-headed' as the tokenizer splits it: light, an exact hyphen, headed."""
+    if "-" not in phrase:
+        return phrase
+    return " ".join(
+        part.replace("-", " ^- ") if "-" in part.strip("-") and "|" not in part
+        and part[0] not in "^=*#@" else part
+        for part in phrase.split()
+    )
+
+
 class PatternError(ValueError):
     """The findings pattern file is malformed."""
 
@@ -293,7 +304,7 @@ class PhraseCompiler:
         for words in patterns.macros.values():
             self.base_words |= words
         for phrase in phrases:
-            for part in _expand_contractions(str(phrase)).split():
+            for part in _split_hyphens(_expand_contractions(str(phrase))).split():
                 part = part.rstrip("?") or part
                 if part[0] in "*#^@=":
                     continue
@@ -324,7 +335,7 @@ class PhraseCompiler:
     def compile(self, phrase: str) -> list[dict[str, Any]]:
         """One phrase to one token pattern."""
         tokens: list[dict[str, Any]] = []
-        for part in _expand_contractions(phrase).split():
+        for part in _split_hyphens(_expand_contractions(phrase)).split():
             optional = part.endswith("?") and len(part) > 1
             part = part[:-1] if optional else part
             if part.startswith("*") and part[1:].isdigit():

@@ -536,6 +536,15 @@ def test_both_feet_numb_is_both_legs_but_aching_feet_are_not() -> None:
     assert "bilateral_leg_symptoms" not in present("on my feet all day, my left leg is numb")
 
 
+@pytest.mark.parametrize(
+    ("text", "fid"),
+    [("I came over light-headed", "fainting"), ("a knife-like pain", "sens_sharp"),
+     ("it's one-sided", "side_one"), ("we were in a pile-up", "trauma_major")],
+)
+def test_hyphenated_phrases_match_the_split_tokens(text: str, fid: str) -> None:
+    assert fid in present(text), extract_findings(text)
+
+
 def test_below_the_knee_implies_the_thigh() -> None:
     assert {"spread_below_knee", "spread_thigh"} <= present("pain below my knee")
 
