@@ -2,7 +2,10 @@
 
 It runs last in the pipeline. When the domain core finds an emergency or urgent red flag in
 the text, the message's intent becomes `red_flag` with full confidence, so the dialogue
-rules interrupt anything (an interview included) and give urgent advice. The screening
+rules interrupt anything (an interview included) and give urgent advice. When only the
+classifier says `red_flag`, it is kept (a warning sign worded in a way the rules do not know
+yet: over-triage is the safer error) unless the message says nothing about the person's
+health at all ("who will win the election?"); then the next intent is used. The screening
 itself lives in bot/: this component only adapts its answer to Rasa's message format.
 """
 
@@ -24,7 +27,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.screening import urgent_red_flags
+from bot.screening import screen
 
 RED_FLAG_INTENT = "red_flag"
 
@@ -54,13 +57,20 @@ class RedFlagGate(GraphComponent, IntentClassifier):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            if text and urgent_red_flags(text):
+            if not text:
+                continue
+            screening = screen(text)
+            ranking = [
+                intent
+                for intent in message.get(INTENT_RANKING_KEY) or []
+                if intent.get(INTENT_NAME_KEY) != RED_FLAG_INTENT
+            ]
+            predicted = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            if screening.urgent:
                 flagged = {INTENT_NAME_KEY: RED_FLAG_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
-                ranking = [
-                    intent
-                    for intent in message.get(INTENT_RANKING_KEY) or []
-                    if intent.get(INTENT_NAME_KEY) != RED_FLAG_INTENT
-                ]
                 message.set(INTENT, flagged, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [flagged, *ranking], add_to_output=True)
+            elif predicted == RED_FLAG_INTENT and ranking and not screening.about_health:
+                message.set(INTENT, ranking[0], add_to_output=True)
+                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages

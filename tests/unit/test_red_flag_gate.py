@@ -43,3 +43,32 @@ def test_an_urgent_red_flag_overrides_whatever_intent_was_predicted(
 def test_messages_without_an_urgent_red_flag_keep_their_intent(text: str) -> None:
     [message] = RedFlagGate().process([classified(text, "describe_pain")])
     assert message.get(INTENT)["name"] == "describe_pain"
+
+
+def test_a_classifier_red_flag_about_nothing_medical_falls_back_to_the_next_intent() -> None:
+    ranking = [{"name": "red_flag", "confidence": 0.6}, {"name": "out_of_scope", "confidence": 0.3}]
+    message = Message(
+        data={
+            TEXT: "who is going to win the election",
+            INTENT: ranking[0],
+            INTENT_RANKING_KEY: ranking,
+        }
+    )
+    [message] = RedFlagGate().process([message])
+    assert message.get(INTENT)["name"] == "out_of_scope"
+
+
+def test_a_classifier_red_flag_about_the_body_is_kept_to_err_on_the_safe_side() -> None:
+    ranking = [
+        {"name": "red_flag", "confidence": 0.6},
+        {"name": "describe_pain", "confidence": 0.3},
+    ]
+    message = Message(
+        data={
+            TEXT: "my back hurts and something feels very wrong down there",
+            INTENT: ranking[0],
+            INTENT_RANKING_KEY: ranking,
+        }
+    )
+    [message] = RedFlagGate().process([message])
+    assert message.get(INTENT)["name"] == "red_flag"
