@@ -102,3 +102,12 @@ def test_early_results_and_follow_ups(servers: Servers) -> None:
     assert len(summary) == 1 and "Reported:" in summary[0]["text"]
     restart = text_of(servers.say("e2e-follow", "start over"))
     assert "start over" in restart.lower()
+
+
+def test_a_nonsensical_answer_mid_interview_gets_a_hint_and_the_same_question(
+    servers: Servers,
+) -> None:
+    question = pending_question(servers.say("e2e-hint", "my lower back hurts"))
+    replies = servers.say("e2e-hint", "purple monkey dishwasher")
+    assert "couldn't match that" in text_of(replies)
+    assert pending_question(replies) == question

@@ -42,7 +42,7 @@ def test_out_of_scope_is_declined(servers: Servers) -> None:
 
 
 def test_gibberish_gets_asked_to_rephrase(servers: Servers) -> None:
-    assert "say it another way" in texts(servers.say("e2e-fallback", "qwx zzptk vrrrm"))
+    assert "say it another way" in texts(servers.say("e2e-fallback", "purple monkey dishwasher"))
 
 
 def test_goodbye(servers: Servers) -> None:
