@@ -26,6 +26,7 @@ SHOWN_CAUSES = 3
 STRONG_FIT = 0.6
 MODERATE_FIT = 0.3
 UNDERSTOOD_ITEMS = 8
+DONT_KNOW = "dont_know"  # the questions' own "I don't know" button; ours replaces it
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ class Wording:
                 "payload": payload("inform", choice=f"{question.id}:{button.payload}"),
             }
             for button in question.buttons
-            if not button.dont_know
+            if button.payload != DONT_KNOW
         ]
         buttons.append({"title": self.phrases["dont_know_button"], "payload": payload("dont_know")})
         buttons.append({"title": self.phrases["why_button"], "payload": payload("ask_why")})

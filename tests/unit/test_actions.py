@@ -229,3 +229,13 @@ async def test_start_over_and_forget_me_restart_the_conversation(action: Any) ->
     events, dispatcher = await run(action, "summary")
     assert events == [{"event": "restart", "timestamp": None}]
     assert dispatcher.messages
+
+
+async def test_answers_that_set_nothing_but_are_real_choices_are_offered() -> None:
+    t = tracker("dont_know")
+    t.slots["pending_question"] = "scans"
+    dispatcher = CollectingDispatcher()
+    await ActionAskAnswer().run(dispatcher, t, DOMAIN)
+    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    assert titles.count("I don't know") == 1
+    assert any(title.lower().startswith("no") for title in titles), titles
