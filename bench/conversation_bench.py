@@ -15,9 +15,7 @@ actions included). A measurement, not a test: it always exits 0 unless it crashe
 from __future__ import annotations
 
 import argparse
-import json
 import math
-import re
 import statistics
 import sys
 import tempfile
@@ -33,7 +31,7 @@ sys.modules.setdefault("tensorflow", None)  # type: ignore[arg-type]  # not need
 from bot.knowledge import load_knowledge_base  # noqa: E402
 from bot.matching import contributions  # noqa: E402
 from bot.questions import load_questions  # noqa: E402
-from tests.e2e.servers import Servers  # noqa: E402
+from tests.e2e.servers import Servers, pending_question  # noqa: E402
 
 MAX_TURNS = 15
 TARGETS = {"median_turn_ms": 60.0, "median_turns": 6}
@@ -53,15 +51,6 @@ def choice_for(question_id: str, cause_id: str) -> str | None:
         if score > best_score:
             best, best_score = button.payload, score
     return best
-
-
-def pending_question(replies: list[dict]) -> str | None:
-    for reply in reversed(replies):
-        for button in reply.get("buttons") or []:
-            match = re.match(r"/inform(\{.*\})$", button["payload"])
-            if match:
-                return json.loads(match.group(1))["choice"].split(":")[0]
-    return None
 
 
 def percentile(values: list[float], share: float) -> float:

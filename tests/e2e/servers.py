@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -140,3 +142,13 @@ class Servers:
         )
         response.raise_for_status()
         return response.json()
+
+
+def pending_question(replies: list[dict]) -> str | None:
+    """The interview question id carried by the replies' answer buttons, if they ask one."""
+    for reply in reversed(replies):
+        for button in reply.get("buttons") or []:
+            match = re.match(r"/inform(\{.*\})$", button["payload"])
+            if match:
+                return json.loads(match.group(1))["choice"].split(":")[0]
+    return None

@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import json
-import re
-
 import pytest
 
-from tests.e2e.servers import Servers
+from tests.e2e.servers import Servers, pending_question
 
 pytestmark = pytest.mark.e2e
 
 
 def text_of(replies: list[dict]) -> str:
     return "\n".join(reply.get("text", "") for reply in replies)
-
-
-def pending_question(replies: list[dict]) -> str | None:
-    """The question id carried by the last message's answer buttons, if it asks one."""
-    for reply in reversed(replies):
-        for button in reply.get("buttons") or []:
-            match = re.match(r"/inform(\{.*\})$", button["payload"])
-            if match:
-                return json.loads(match.group(1))["choice"].split(":")[0]
-    return None
 
 
 def interview(
