@@ -49,6 +49,10 @@ class Servers:
     rasa_port: int = field(default_factory=free_port)
     action_port: int = field(default_factory=free_port)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    credentials: Path = ROOT / "credentials.yml"
+    endpoints: Path = ROOT / "endpoints.yml"
+    extra_env: dict[str, str] = field(default_factory=dict)
+    extra_args: list[str] = field(default_factory=list)
 
     @property
     def rasa_url(self) -> str:
@@ -69,6 +73,7 @@ class Servers:
             LBP_TRACKER_DB=str(self.state_dir / "tracker.db"),
             ACTION_ENDPOINT_URL=f"{self.action_url}/webhook",
         )
+        env.update(self.extra_env)
         return env
 
     def start_actions(self) -> None:
@@ -104,9 +109,10 @@ class Servers:
                 "--port",
                 str(self.rasa_port),
                 "--credentials",
-                "credentials.yml",
+                str(self.credentials),
                 "--endpoints",
-                "endpoints.yml",
+                str(self.endpoints),
+                *self.extra_args,
             ],
             cwd=ROOT,
             env=self.env(),
