@@ -1,0 +1,1 @@
+"""Real backing services (PostgreSQL, Redis) started on loopback for tests and benchmarks."""
