@@ -114,6 +114,14 @@ class RateLimiter:
         return len(self._seen)
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """Why a message was not passed on (rate_limited, not_text, empty, too_long) and the reply."""
+
+    reason: str
+    reply: str
+
+
 @dataclass
 class Guard:
     """The checks one server runs on every incoming message."""
@@ -131,21 +139,26 @@ class Guard:
             ),
         )
 
-    def screen(self, sender_id: str, text: object) -> str | None:
-        """None when the message may go to Rasa; otherwise the reply to send instead."""
+    def check(self, sender_id: str, text: object) -> Refusal | None:
+        """None when the message may go to Rasa; otherwise why not, and the reply to send."""
         replies = messages()
         if not self.limiter.allow(str(sender_id)):
-            return replies["rate_limited"]
+            return Refusal("rate_limited", replies["rate_limited"])
         if not isinstance(text, str):
-            return replies["not_text"]
+            return Refusal("not_text", replies["not_text"])
         if len(text) > self.max_chars * RAW_FACTOR:
-            return self.too_long(text, len(text))
+            return Refusal("too_long", self.too_long(text, len(text)))
         cleaned = clean_text(text)
         if not cleaned:
-            return replies["empty"]
+            return Refusal("empty", replies["empty"])
         if len(cleaned) > self.max_chars:
-            return self.too_long(cleaned, len(cleaned))
+            return Refusal("too_long", self.too_long(cleaned, len(cleaned)))
         return None
+
+    def screen(self, sender_id: str, text: object) -> str | None:
+        """None when the message may go to Rasa; otherwise the reply to send instead."""
+        refusal = self.check(sender_id, text)
+        return None if refusal is None else refusal.reply
 
     def too_long(self, text: str, length: int) -> str:
         """The length reply, after urgent advice when the message's beginning carries a red flag."""
@@ -157,6 +170,11 @@ class Guard:
 
 
 GUARD = Guard.from_env()
+
+
+def check(sender_id: str, text: object) -> Refusal | None:
+    """Like `screen`, with the reason for a refusal (for channels that answer with a status)."""
+    return GUARD.check(sender_id, text)
 
 
 def screen(sender_id: str, text: object) -> str | None:
