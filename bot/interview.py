@@ -16,6 +16,8 @@ from bot.vocabulary import load_vocabulary
 from bot.wording import Wording
 
 MAX_QUESTIONS = 10
+# How many interview states' next questions the engine remembers (a few KB each at most).
+NEXT_QUESTION_CACHE = 4096
 # The picture is clear when the leading cause is this likely and this far ahead of the next.
 CLEAR_SCORE = 0.85
 CLEAR_MARGIN = 0.4
@@ -37,6 +39,7 @@ class Engine:
         self.questions = {question.id: question for question in questions}
         self.assessor = Assessor()
         self.wording = Wording(kb, load_vocabulary())
+        self._next: dict[tuple, Question | None] = {}
 
     @classmethod
     def load(cls) -> Engine:
@@ -46,6 +49,21 @@ class Engine:
 
     def interview(self, findings: list[Finding], asked: list[str]) -> Interview:
         return Interview(self, findings, asked)
+
+    def next_question(self, findings: list[Finding], asked: list[str]) -> Question | None:
+        """The most useful question left for this state, remembered: the action server asks
+        for it several times per message (rasa_sdk calls `required_slots` repeatedly)."""
+        key = (
+            frozenset((finding.id, finding.present, finding.value) for finding in findings),
+            frozenset(asked),
+        )
+        if key not in self._next:
+            if len(self._next) >= NEXT_QUESTION_CACHE:
+                self._next.pop(next(iter(self._next)))
+            self._next[key] = next_question(
+                findings, self.kb, set(asked), list(self.questions.values())
+            )
+        return self._next[key]
 
 
 class Interview:
@@ -86,9 +104,7 @@ class Interview:
         """The most useful question left, or None when the interview should end."""
         if len(self.asked) >= MAX_QUESTIONS or self.is_clear():
             return None
-        return next_question(
-            self.findings, self.engine.kb, set(self.asked), list(self.engine.questions.values())
-        )
+        return self.engine.next_question(self.findings, self.asked)
 
     def wants_more(self) -> bool:
         return not self.urgent_red_flags() and self.next_question() is not None
