@@ -53,6 +53,8 @@ class Servers:
     endpoints: Path = ROOT / "endpoints.yml"
     extra_env: dict[str, str] = field(default_factory=dict)
     extra_args: list[str] = field(default_factory=list)
+    # Seconds a cold Rasa server may take to load its model (more on a crowded machine).
+    rasa_start_timeout: float = 300.0
 
     @property
     def rasa_url(self) -> str:
@@ -119,7 +121,7 @@ class Servers:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        wait_until(f"{self.rasa_url}/status", 300, self.processes["rasa"])
+        wait_until(f"{self.rasa_url}/status", self.rasa_start_timeout, self.processes["rasa"])
 
     def stop(self, name: str, kill: bool = False) -> None:
         process = self.processes.pop(name, None)
