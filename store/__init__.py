@@ -1,0 +1,1 @@
+"""Where conversations are kept: a SQL tracker store that forgets on request and after N days."""

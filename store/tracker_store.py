@@ -1,0 +1,134 @@
+"""Rasa's SQL tracker store (SQLite or PostgreSQL) that deletes conversations for real.
+
+Configured in the endpoints files as `type: store.tracker_store.PrivateTrackerStore` with the same
+keys as Rasa's `type: SQL`. On top of Rasa's store it
+
+- deletes every stored event of a sender, in one transaction, when a saved turn holds a completed
+  "forget me" (`action_forget_me` followed by `Restarted`), and stores nothing of that turn;
+- prunes conversations whose latest event is older than `LBP_RETENTION_DAYS` days, at start and
+  then periodically (see `store.retention`);
+- turns on SQLite's `secure_delete`, so deleted rows are overwritten in the database file instead
+  of lingering in its free pages.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import ActionExecuted, Event, Restarted
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+from store import retention
+
+logger = logging.getLogger(__name__)
+
+FORGET_ME_ACTION = "action_forget_me"
+SECONDS_PER_DAY = 86_400.0
+
+
+def asks_to_forget(events: Iterable[Event]) -> bool:
+    """Whether `events` hold a completed "forget me": `action_forget_me`, then its `Restarted`.
+
+    `Restarted` must come from that action (before any other action runs): a "start over" restarts
+    too, and must not delete anything. If the action server failed, the action logs no `Restarted`,
+    the person was not told they were forgotten, and nothing is deleted.
+    """
+    forgetting = False
+    for event in events:
+        if isinstance(event, ActionExecuted):
+            forgetting = event.action_name == FORGET_ME_ACTION
+        elif forgetting and isinstance(event, Restarted):
+            return True
+    return False
+
+
+def _turn_on_secure_delete(dbapi_connection: Any, _connection_record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA secure_delete = ON")
+    cursor.close()
+
+
+class PrivateTrackerStore(SQLTrackerStore):
+    """A SQL tracker store that forgets a person on request and forgets everyone after N days."""
+
+    def __init__(self, *args: Any, retention_days: float | str | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _turn_on_secure_delete)
+            self.engine.dispose()  # connections opened before the listener existed
+        self.retention_days = retention.parse_days(
+            retention_days if retention_days is not None else retention.days_from_env()
+        )
+        if self.retention_days is not None:
+            retention.start(self, self.retention_days)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Append the turn's new events, or delete the whole conversation on "forget me"."""
+        with self.session_scope() as session:
+            new_events = list(self._additional_events(session, tracker))
+            if asks_to_forget(new_events):
+                deleted = self._delete_senders(session, [tracker.sender_id])
+                session.commit()
+                logger.info("Forgot a conversation on request: %d stored events deleted", deleted)
+                return
+            await self.stream_events(tracker)
+            for event in new_events:
+                session.add(self._row(tracker.sender_id, event))
+            session.commit()
+        logger.debug("Stored %d new events of a conversation", len(new_events))
+
+    def _row(self, sender_id: str, event: Event) -> SQLTrackerStore.SQLEvent:
+        data = event.as_dict()
+        return self.SQLEvent(
+            sender_id=sender_id,
+            type_name=event.type_name,
+            timestamp=data.get("timestamp"),
+            intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            action_name=data.get("name"),
+            data=json.dumps(data),
+        )
+
+    def _delete_senders(self, session: Any, sender_ids: list[str]) -> int:
+        events = self.SQLEvent.__table__
+        result = session.execute(events.delete().where(events.c.sender_id.in_(sender_ids)))
+        return result.rowcount
+
+    def forget(self, sender_id: str) -> int:
+        """Delete every stored event of `sender_id` (all sessions); returns how many."""
+        with self.session_scope() as session:
+            deleted = self._delete_senders(session, [sender_id])
+            session.commit()
+        return deleted
+
+    def prune(self, older_than_days: float, now: float | None = None) -> tuple[int, int]:
+        """Delete every conversation whose latest event is older than `older_than_days`.
+
+        A conversation goes whole or not at all. Returns (conversations, events) deleted.
+        """
+        cutoff = (time.time() if now is None else now) - older_than_days * SECONDS_PER_DAY
+        events = self.SQLEvent.__table__
+        stale = (
+            sa.select(events.c.sender_id)
+            .group_by(events.c.sender_id)
+            .having(sa.func.max(events.c.timestamp) < cutoff)
+        )
+        with self.session_scope() as session:
+            conversations = session.execute(
+                sa.select(sa.func.count()).select_from(stale.subquery())
+            ).scalar_one()
+            if not conversations:
+                return 0, 0
+            # One statement re-evaluates staleness, so a conversation that just got a new
+            # event is kept.
+            result = session.execute(
+                events.delete().where(events.c.sender_id.in_(stale))
+            )
+            session.commit()
+        return conversations, result.rowcount
