@@ -77,5 +77,9 @@ constraints: ## Re-resolve the pinned set from requirements*.txt into constraint
 	{ echo "# Every package of the runtime and development sets at one consistent version (pip check passes)."; \
 	  echo "# Regenerate with: make constraints"; var/constraints-venv/bin/pip freeze; } > constraints.txt
 
+.PHONY: prune
+prune: $(INSTALLED) ## Delete conversations idle longer than LBP_RETENTION_DAYS (or DAYS=N) days
+	@source scripts/env.sh && $(PY) -m store prune $(if $(DAYS),--days '$(DAYS)')
+
 clean: ## Remove the virtual environment, models and local state
 	rm -rf $(VENV) models var .rasa

@@ -28,6 +28,7 @@ class Channel:
     key: str  # the credentials.yml key: the channel's class path
     required: dict[str, str]  # credentials field -> variable that must be set
     optional: dict[str, str]  # credentials field -> variable used when set
+    webhook: str  # where the channel listens on the Rasa server
 
 
 TELEGRAM = Channel(
@@ -40,6 +41,7 @@ TELEGRAM = Channel(
         "secret_token": "LBP_TELEGRAM_SECRET",
     },
     optional={"api_url": "LBP_TELEGRAM_API_URL"},
+    webhook="/webhooks/telegram/webhook",
 )
 SLACK = Channel(
     name="Slack",
@@ -49,6 +51,7 @@ SLACK = Channel(
         "slack_signing_secret": "LBP_SLACK_SIGNING_SECRET",
     },
     optional={"api_url": "LBP_SLACK_API_URL", "slack_channel": "LBP_SLACK_CHANNEL"},
+    webhook="/webhooks/slack/webhook",
 )
 CHANNELS = (TELEGRAM, SLACK)
 
@@ -68,7 +71,7 @@ def status(channel: Channel, env: Mapping[str, str]) -> str:
     """One line saying whether `channel` is on, and which variables are missing if partly set."""
     missing = [var for var in channel.required.values() if not env.get(var)]
     if not missing:
-        return f"{channel.name}: on"
+        return f"{channel.name}: on, webhook at {channel.webhook}"
     if len(missing) == len(channel.required):
         return f"{channel.name}: off"
     return f"{channel.name}: OFF, these variables are not set: {', '.join(missing)}"

@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
+# Off loopback the HTTP API needs a token or JWT secret: refuse before starting anything.
+source scripts/api-auth.sh
 pids=()
 stop() {
   trap - INT TERM EXIT
@@ -14,7 +16,7 @@ trap 'stop; exit 0' INT TERM
 .venv/bin/python -m actions --actions actions --port "$LBP_ACTION_PORT" &
 pids+=($!)
 .venv/bin/rasa run --model models/lbp.tar.gz --enable-api --cors "http://$LBP_HOST:$LBP_PORT" \
-  --interface "$LBP_HOST" --port "$LBP_PORT" \
+  --interface "$LBP_HOST" --port "$LBP_PORT" "${RASA_AUTH_ARGS[@]}" \
   --credentials credentials.yml --endpoints "$LBP_ENDPOINTS" &
 pids+=($!)
 echo "Rasa server: http://$LBP_HOST:$LBP_PORT  (REST: /webhooks/rest/webhook)"

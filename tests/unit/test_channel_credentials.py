@@ -63,4 +63,4 @@ def test_a_partly_configured_channel_stays_off_and_names_what_is_missing(tmp_pat
         "Telegram: OFF, these variables are not set: LBP_TELEGRAM_SECRET"
     )
     assert status(SLACK, env) == "Slack: off"
-    assert status(SLACK, SLACK_ENV) == "Slack: on"
+    assert status(SLACK, SLACK_ENV) == "Slack: on, webhook at /webhooks/slack/webhook"
