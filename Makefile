@@ -42,6 +42,10 @@ chat: $(MODEL) ## Talk to the assistant in the terminal
 serve: $(MODEL) ## Rasa server on 127.0.0.1:5005 and action server on 5055, in the foreground
 	@scripts/serve.sh
 
+.PHONY: telegram-webhook
+telegram-webhook: $(INSTALLED) ## Tell Telegram where to post updates (the LBP_TELEGRAM_* variables; see README)
+	$(PY) -m channels.telegram_webhook
+
 lint: $(INSTALLED) ## Ruff over the whole project
 	$(PY) -m ruff check .
 

@@ -15,9 +15,11 @@ trap stop EXIT
 trap 'stop; exit 0' INT TERM
 .venv/bin/python -m actions --actions actions --port "$LBP_ACTION_PORT" &
 pids+=($!)
+# Telegram and Slack join the channels when their variables are set (channels/credentials.py).
+.venv/bin/python -m channels.credentials credentials.yml "$LBP_STATE_DIR/credentials.yml"
 .venv/bin/rasa run --model models/lbp.tar.gz --enable-api --cors "http://$LBP_HOST:$LBP_PORT" \
   --interface "$LBP_HOST" --port "$LBP_PORT" "${RASA_AUTH_ARGS[@]}" \
-  --credentials credentials.yml --endpoints "$LBP_ENDPOINTS" &
+  --credentials "$LBP_STATE_DIR/credentials.yml" --endpoints "$LBP_ENDPOINTS" &
 pids+=($!)
 echo "Rasa server: http://$LBP_HOST:$LBP_PORT  (REST: /webhooks/rest/webhook)"
 echo "Action server: http://127.0.0.1:$LBP_ACTION_PORT/health"
