@@ -6,6 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 INSTALLED := $(VENV)/.installed
+WEB_INSTALLED := web/node_modules/.installed
 MODEL := models/lbp.tar.gz
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(wildcard components/*.py)
 
@@ -16,7 +17,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export PYTHONWARNINGS ?= ignore
 export PIP_DISABLE_PIP_VERSION_CHECK ?= 1
 
-.PHONY: help install train chat serve test lint test-unit test-e2e validate test-stories bench clean constraints
+.PHONY: help install browser train chat serve test lint test-unit test-e2e validate test-stories bench clean constraints
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -28,7 +29,15 @@ $(INSTALLED): requirements.txt requirements-dev.txt constraints.txt scripts/find
 	$(PY) -m pip check
 	@touch $@
 
-install: $(INSTALLED) ## Create .venv and install pinned dependencies (skipped when unchanged)
+install: $(INSTALLED) $(WEB_INSTALLED) browser ## Create .venv, install pinned dependencies, the web chat's npm packages and chromium (skipped when unchanged)
+
+$(WEB_INSTALLED): web/package.json web/package-lock.json
+	@command -v npm >/dev/null || { echo "The web chat needs Node.js 18+ and npm: install them (Debian: apt-get install nodejs npm)"; exit 1; }
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+browser: ## Debian's chromium for the web chat's browser tests (installed when missing, as root)
+	@scripts/system-packages.sh chromium
 
 $(MODEL): $(TRAINING_INPUTS) $(INSTALLED)
 	$(RASA) train --fixed-model-name lbp --out models
@@ -39,7 +48,7 @@ train: $(MODEL) ## Train the model (skipped when data, domain and config are unc
 chat: $(MODEL) ## Talk to the assistant in the terminal
 	@scripts/chat.sh
 
-serve: $(MODEL) ## Rasa server on 127.0.0.1:5005 and action server on 5055, in the foreground
+serve: $(MODEL) $(WEB_INSTALLED) ## Rasa server on 127.0.0.1:5005 and action server on 5055, in the foreground
 	@scripts/serve.sh
 
 .PHONY: telegram-webhook
@@ -59,10 +68,10 @@ test-stories: $(MODEL) ## Test stories against the trained model, failing on any
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
 	  --fail-on-prediction-errors --out var/results/core
 
-test-e2e: $(MODEL) ## End-to-end tests against real Rasa and action servers
+test-e2e: $(MODEL) $(WEB_INSTALLED) browser ## End-to-end tests against real Rasa and action servers
 	$(PY) -m pytest -q -m e2e
 
-test: lint validate $(MODEL) ## Every check: lint, validate, all pytest tests, test stories
+test: lint validate $(MODEL) $(WEB_INSTALLED) browser ## Every check: lint, validate, all pytest tests, test stories
 	$(PY) -m pytest -q
 	$(MAKE) --no-print-directory test-stories
 
