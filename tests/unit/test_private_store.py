@@ -267,3 +267,33 @@ def test_the_command_explains_a_missing_or_bad_setting(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "must be a number of days" in bad.stderr
     assert no_env.returncode != 0 and "make prune" in no_env.stderr
     assert "Traceback" not in missing.stderr + bad.stderr + no_env.stderr
+
+
+def test_every_endpoints_file_uses_the_private_store(
+    tmp_path: Path, postgres: PostgresServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rasa falls back to an in-memory store, silently, when a store type fails to import."""
+    from rasa.core.tracker_store import TrackerStore
+    from rasa.utils.endpoints import read_endpoint_config
+
+    env = {
+        **postgres.env(),
+        "LBP_TRACKER_DB": str(tmp_path / "tracker.db"),
+        "ACTION_ENDPOINT_URL": "http://127.0.0.1:9/webhook",
+        "LBP_REDIS_HOST": "127.0.0.1",
+        "LBP_REDIS_PORT": "9",
+        "LBP_REDIS_PASSWORD": "",
+        "LBP_RETENTION_DAYS": "",
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    files = sorted(ROOT.glob("endpoints*.yml"))
+    dialects = set()
+    for path in files:
+        config = read_endpoint_config(str(path), "tracker_store")
+        store = TrackerStore.create(config, Domain.empty())
+        assert isinstance(store, PrivateTrackerStore), path.name
+        assert store.engine.dialect.name == config.kwargs["dialect"]
+        dialects.add(config.kwargs["dialect"])
+    assert {"endpoints.yml", "endpoints.postgres.yml"} <= {path.name for path in files}
+    assert dialects == {"sqlite", "postgresql"}
