@@ -22,6 +22,7 @@ pids+=($!)
   --credentials "$LBP_STATE_DIR/credentials.yml" --endpoints "$LBP_ENDPOINTS" &
 pids+=($!)
 echo "Rasa server: http://$LBP_HOST:$LBP_PORT  (REST: /webhooks/rest/webhook)"
+echo "Web chat: http://$LBP_HOST:$LBP_PORT/webchat/  (open it once the Rasa server says it is up)"
 echo "Action server: http://127.0.0.1:$LBP_ACTION_PORT/health"
 # Whichever server stops first takes the other with it.
 wait -n "${pids[@]}"
