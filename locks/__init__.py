@@ -1,0 +1,1 @@
+"""Lock stores that serialise the turns of one conversation across several Rasa processes."""
