@@ -58,8 +58,15 @@ def prune_once(store: Prunable, days: float) -> None:
     """One prune; a database error is logged and retried at the next interval, never raised."""
     try:
         conversations, events = store.prune(days)
-    except Exception:
-        logger.exception("Retention: pruning conversations older than %g days failed", days)
+    except Exception as error:
+        # Only the text: a logged exception object would keep the store alive via its traceback.
+        logger.error(
+            "Retention: pruning conversations older than %g days failed (%s: %s); trying again "
+            "at the next interval",
+            days,
+            type(error).__name__,
+            str(error),
+        )
         return
     if conversations:
         logger.info(

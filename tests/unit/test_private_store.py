@@ -297,3 +297,30 @@ def test_every_endpoints_file_uses_the_private_store(
         dialects.add(config.kwargs["dialect"])
     assert {"endpoints.yml", "endpoints.postgres.yml"} <= {path.name for path in files}
     assert dialects == {"sqlite", "postgresql"}
+
+
+class CountingStore:
+    """Stands in for the store to count prunes; the second prune fails like a lost database."""
+
+    def __init__(self) -> None:
+        self.calls: list[float] = []
+
+    def prune(self, older_than_days: float, now: float | None = None) -> tuple[int, int]:
+        self.calls.append(older_than_days)
+        if len(self.calls) == 2:
+            raise ConnectionError("database unreachable")
+        return 1, 3
+
+
+def test_retention_prunes_periodically_survives_errors_and_ends_with_the_store() -> None:
+    store = CountingStore()
+    thread = retention.start(store, 7, every=0.05)
+    assert store.calls == [7]  # at once, before the server takes its first message
+    deadline = time.monotonic() + 30
+    while len(store.calls) < 4 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(store.calls) >= 4 and thread.is_alive()  # the failed second prune did not stop it
+
+    del store
+    thread.join(timeout=30)
+    assert not thread.is_alive()
