@@ -17,7 +17,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export PYTHONWARNINGS ?= ignore
 export PIP_DISABLE_PIP_VERSION_CHECK ?= 1
 
-.PHONY: help install browser train chat serve test lint test-unit test-e2e validate test-stories bench clean constraints
+.PHONY: help install browser services test-scale train chat serve test lint test-unit test-e2e validate test-stories bench clean constraints
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -29,12 +29,15 @@ $(INSTALLED): requirements.txt requirements-dev.txt constraints.txt scripts/find
 	$(PY) -m pip check
 	@touch $@
 
-install: $(INSTALLED) $(WEB_INSTALLED) browser ## Create .venv, install pinned dependencies, the web chat's npm packages and chromium (skipped when unchanged)
+install: $(INSTALLED) $(WEB_INSTALLED) browser services ## Create .venv, install pinned dependencies, the web chat's npm packages, chromium, redis-server and PostgreSQL (skipped when unchanged)
 
 $(WEB_INSTALLED): web/package.json web/package-lock.json
 	@command -v npm >/dev/null || { echo "The web chat needs Node.js 18+ and npm: install them (Debian: apt-get install nodejs npm)"; exit 1; }
 	cd web && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
+
+services: ## Debian's redis-server and PostgreSQL for the store, fault and scale-out tests (installed when missing, as root)
+	@scripts/system-packages.sh redis-server postgresql
 
 browser: ## Debian's chromium for the web chat's browser tests (installed when missing, as root)
 	@scripts/system-packages.sh chromium
@@ -58,7 +61,7 @@ telegram-webhook: $(INSTALLED) ## Tell Telegram where to post updates (the LBP_T
 lint: $(INSTALLED) ## Ruff over the whole project
 	$(PY) -m ruff check .
 
-test-unit: $(INSTALLED) ## Fast tests that need no trained model
+test-unit: $(INSTALLED) services ## Fast tests that need no trained model
 	$(PY) -m pytest -q -m "not e2e"
 
 validate: $(INSTALLED) ## rasa data validate, failing on warnings
@@ -68,12 +71,15 @@ test-stories: $(MODEL) ## Test stories against the trained model, failing on any
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
 	  --fail-on-prediction-errors --out var/results/core
 
-test-e2e: $(MODEL) $(WEB_INSTALLED) browser ## End-to-end tests against real Rasa and action servers
-	$(PY) -m pytest -q -m e2e
+test-e2e: $(MODEL) $(WEB_INSTALLED) browser services ## End-to-end tests against real Rasa and action servers
+	$(PY) -m pytest -q -m "e2e and not scale"
 
-test: lint validate $(MODEL) $(WEB_INSTALLED) browser ## Every check: lint, validate, all pytest tests, test stories
-	$(PY) -m pytest -q
+test: lint validate $(MODEL) $(WEB_INSTALLED) browser services ## Every check: lint, validate, all pytest tests, test stories
+	$(PY) -m pytest -q -m "not scale"
 	$(MAKE) --no-print-directory test-stories
+
+test-scale: $(MODEL) services ## Scale-out: two Rasa servers sharing PostgreSQL and Redis (slow; .ci/run runs it after make test)
+	$(PY) -m pytest -q -m scale
 
 bench: $(MODEL) ## Benchmarks (slow; figures go in the README)
 	$(PY) bench/assess_bench.py --no-tensorflow
