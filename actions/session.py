@@ -40,7 +40,7 @@ class ActionStartOver(Action):
 
 
 class ActionForgetMe(Action):
-    """Restarts the conversation so nothing said before is used again (see README)."""
+    """Says the conversation is forgotten and restarts it; store/ then deletes it for real."""
 
     def name(self) -> str:
         return "action_forget_me"
