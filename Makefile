@@ -88,6 +88,7 @@ bench: $(MODEL) ## Benchmarks (slow; figures go in the README)
 	$(PY) bench/nlu_bench.py
 	$(PY) bench/serve_bench.py
 	$(PY) bench/conversation_bench.py
+	$(PY) bench/load_bench.py
 
 constraints: ## Re-resolve the pinned set from requirements*.txt into constraints.txt
 	rm -rf var/constraints-venv && $$(scripts/find-python310.sh) -m venv var/constraints-venv
