@@ -1,0 +1,37 @@
+"""What the servers stored for a conversation, read back from the tracker store or the HTTP API."""
+
+from __future__ import annotations
+
+import json
+
+import requests
+
+from tests.e2e.servers import Servers
+from tests.support.services import PostgresServer
+
+
+def first_answer(replies: list[dict]) -> str | None:
+    """The payload of the first answer button of a pending interview question, if any."""
+    for reply in reversed(replies):
+        for button in reply.get("buttons") or []:
+            if button["payload"].startswith("/inform"):
+                return button["payload"]
+    return None
+
+
+def postgres_events(pg: PostgresServer, sender: str) -> list[dict]:
+    """Every event stored for `sender`, in the order the store keeps them."""
+    rows = pg.query("SELECT data FROM events WHERE sender_id = %s ORDER BY id", sender)
+    return [json.loads(data) for (data,) in rows]
+
+
+def user_texts(events: list[dict]) -> list[str]:
+    """The texts of the user turns among `events`, in order."""
+    return [event.get("text") or "" for event in events if event["event"] == "user"]
+
+
+def tracker(servers: Servers, sender: str) -> dict:
+    """The conversation's tracker as the Rasa server's HTTP API returns it."""
+    response = requests.get(f"{servers.rasa_url}/conversations/{sender}/tracker", timeout=30)
+    response.raise_for_status()
+    return response.json()
