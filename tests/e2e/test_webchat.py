@@ -24,6 +24,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from channels.guard import messages
 from tests.e2e.servers import ROOT, Servers
 
 pytestmark = pytest.mark.e2e
@@ -250,6 +251,8 @@ def test_empty_and_huge_messages_leave_the_page_working(chat: ChatPage, servers:
     huge = ("my back hurts when I sit " * 4200)[:100_000]
     chat.send(huge)
     chat.wait_for_bot_messages(replies + 1)
+    too_long = messages()["too_long"].split("{")[0]
+    assert chat.bot_texts()[-1].startswith(too_long)
     assert requests.get(f"{servers.rasa_url}/status", timeout=30).status_code == 200
 
     replies = len(chat.bot_texts())
