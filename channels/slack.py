@@ -9,7 +9,8 @@ What it changes in Rasa's `SlackInput`/`SlackBot`:
   `X-Slack-Retry-Num`) is acknowledged and not passed to Rasa again.
 - The `url_verification` challenge is answered as Slack asks: `{"challenge": ...}`.
 - Malformed bodies get a 400 (415 for other media types), never a 500.
-- Every message passes the shared message guard (channels/guard.py) before Rasa sees it.
+- Every message passes the shared message guard (channels/guard.py) before Rasa sees it, and
+  each turn runs in the safety net (channels/safety_net.py: a reply even when actions fail).
 - Buttons become Block Kit buttons (any number, 25 per actions block; Rasa's drops them all
   above five), and a click (an interactive `block_actions` payload) comes back as the payload.
 - The Web API base URL is configurable (`api_url`), so tests can point it at a fake server.
@@ -38,6 +39,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from channels.credentials import SLACK_API
 from channels.guard import clean_text, screen
 from channels.recent_ids import RecentIds
+from channels.safety_net import answer_safely
 
 logger = logging.getLogger(__name__)
 
@@ -324,14 +326,15 @@ class SlackInput(RasaSlackInput):
             if refusal is not None:
                 await out_channel.send_text_message(sender_id, refusal)
                 return
-            await on_new_message(
+            await answer_safely(
                 UserMessage(
                     clean_text(text),
                     out_channel,
                     sender_id,
                     input_channel=self.name(),
                     metadata={"out_channel": channel, "thread_id": thread_id},
-                )
+                ),
+                on_new_message,
             )
         except Exception as error:  # noqa: BLE001 - a background task must log, not vanish
             logger.error(

@@ -8,7 +8,8 @@ What it changes in Rasa's `TelegramInput`/`TelegramOutput`:
   given when the webhook was registered (compared in constant time), or it is refused with 403.
 - Updates are read field by field: malformed ones get a 400, never a 500; a message without
   text gets a polite reply; a redelivered update (same `update_id`) is answered once.
-- Every message passes the shared message guard (channels/guard.py) before Rasa sees it.
+- Every message passes the shared message guard (channels/guard.py) before Rasa sees it, and
+  each turn runs in the safety net (channels/safety_net.py: a reply even when actions fail).
 - Buttons become an inline keyboard, one button per row; a click answers the callback query and
   comes back as the button's payload.
 - The Bot API base URL is configurable (`api_url`), so tests can point it at a fake server.
@@ -39,6 +40,7 @@ from sanic.response import HTTPResponse
 from channels.credentials import TELEGRAM_API
 from channels.guard import clean_text, screen
 from channels.recent_ids import RecentIds
+from channels.safety_net import answer_safely
 
 logger = logging.getLogger(__name__)
 
@@ -280,8 +282,9 @@ class TelegramInput(RasaTelegramInput):
                 return
             assert incoming.text is not None  # screen() refuses anything but text
             text = as_rasa_text(clean_text(incoming.text), self.verify)
-            await on_new_message(
-                UserMessage(text, out_channel, sender_id, input_channel=self.name())
+            await answer_safely(
+                UserMessage(text, out_channel, sender_id, input_channel=self.name()),
+                on_new_message,
             )
         except Exception as error:  # noqa: BLE001 - the update is consumed; Telegram must not retry it
             logger.error(

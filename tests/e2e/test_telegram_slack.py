@@ -21,7 +21,7 @@ import pytest
 import requests
 
 from channels.credentials import effective
-from channels.guard import screen
+from channels.guard import messages, screen
 from tests.e2e.servers import MODEL, ROOT, Servers
 from tests.fake_chat_apis import Call, FakeSlack, FakeTelegram
 
@@ -161,7 +161,7 @@ def test_rasa_started_while_the_bot_api_was_unreachable_and_an_update_is_still_a
     response = post_update(stack, message_update(501, "hi"))
     assert response.status_code == 200
     log = (stack.servers.state_dir / "rasa.log").read_text()
-    assert f"is the Bot API at {stack.telegram.url} reachable?" in log
+    assert f"Cannot connect to host 127.0.0.1:{stack.telegram.port}" in log
 
 
 @pytest.mark.parametrize("secret", [None, "", "wrong-secret", TELEGRAM_SECRET + "x"])
@@ -484,3 +484,32 @@ def test_a_100_kb_slack_message_gets_the_guards_reply(stack: Stack):
     assert refusal is not None
     assert post_slack(stack, json.dumps(event("U605", "D605", text)).encode()).ok
     assert posted_to(stack, "D605", 1) == as_rest([{"text": refusal}])
+
+
+# --- Both, last: the action server stopped and started again ---------------------------------
+
+
+def test_with_the_action_server_down_both_channels_still_answer_and_then_recover(
+    telegram_up: Stack,
+):
+    question = "what is spinal stenosis?"
+    fallback = messages()["action_server_down"]
+    telegram_up.servers.stop("actions")
+    try:
+        assert post_update(telegram_up, message_update(520, question)).status_code == 200
+        assert texts_of(telegram_messages(sent_to(telegram_up, 520)))[-1:] == [fallback]
+        assert post_slack(telegram_up, json.dumps(event("U620", "D620", question)).encode()).ok
+        deadline = time.monotonic() + 120
+        while fallback not in texts_of(posted_to(telegram_up, "D620", 1)):
+            assert time.monotonic() < deadline, "no fallback reply on Slack"
+            time.sleep(0.2)
+    finally:
+        telegram_up.servers.start_actions()
+    expected = telegram_up.servers.say("rest-after-actions-return", question)
+    before = len(sent_to(telegram_up, 520))
+    assert post_update(telegram_up, message_update(520, question)).status_code == 200
+    assert as_rest(telegram_messages(sent_to(telegram_up, 520, since=before))) == as_rest(expected)
+
+
+def texts_of(messages: list[dict]) -> list[str]:
+    return [message["text"] for message in as_rest(messages)]
