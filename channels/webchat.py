@@ -160,6 +160,10 @@ class WebChatInput(SocketIOInput):
             requested = data.get("session_id") if isinstance(data, dict) else None
             session_id = valid_session_id(requested) or uuid.uuid4().hex
             if self.session_persistence:
+                # A socket follows one conversation: leave any it followed before.
+                for room in sio.rooms(sid, namespace=self.namespace):
+                    if room not in (sid, session_id):
+                        sio.leave_room(sid, room, namespace=self.namespace)
                 sio.enter_room(sid, session_id, namespace=self.namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
 

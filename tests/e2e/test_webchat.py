@@ -180,6 +180,25 @@ def test_describe_pain_click_an_answer_and_reload(chat: ChatPage, servers: Serve
     assert chat.foreign_requests == []
 
 
+def test_new_conversation_starts_afresh(chat: ChatPage, servers: Servers) -> None:
+    chat.send(DESCRIPTION)
+    chat.page.locator(".lbp-choice").first.wait_for()
+    first = chat.session_id()
+
+    chat.page.get_by_role("button", name="New conversation").click()
+    chat.page.wait_for_function(
+        "(old) => { const id = localStorage.getItem('lbp-webchat-session');"
+        " return id !== null && id !== old; }",
+        arg=first,
+    )
+    assert chat.user_texts() == [] and chat.bot_texts() == []
+    chat.send("what is sciatica?")
+    chat.wait_for_bot_messages(1)
+    second = chat.session_id()
+    assert last_user_text(servers, second, "what is sciatica?") == "what is sciatica?"
+    assert last_user_text(servers, first, DESCRIPTION) == DESCRIPTION
+
+
 def test_keyboard_alone_and_html_shown_as_text(chat: ChatPage) -> None:
     page = chat.page
     for _ in range(10):
