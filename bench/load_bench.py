@@ -5,9 +5,10 @@ Run from the repository root after `make train`:
     .venv/bin/python bench/load_bench.py [--conversations 50] [--json var/bench/load.json]
 
 Each of N conversations runs at the same time, closed loop (the next message goes as soon as
-the reply arrives). Ours: a description from the vignettes, the answers to the interview's
-questions (a simulated patient who taps, among the buttons the bot offers, the one that fits
-the vignette's cause best, else "I don't know"), then a follow-up ("summary for my doctor").
+the reply arrives). Ours: a description from the vignettes (one cause after another), the
+answers to the interview's questions (a simulated patient who taps, among the buttons the bot
+offers, the one that fits the vignette's cause best, else "I don't know"), then two follow-ups
+("tell me more about the first one", "summary for my doctor").
 The stock assistant (`rasa init --no-prompt` in a temporary folder, trained there with the same
 Rasa) gets N conversations of its own kind (greetings, moods, goodbyes), each with as many
 turns as the matching conversation of ours. For each it reports per-turn latency (p50, p95,
@@ -57,10 +58,11 @@ from serve_bench import rss_mb  # noqa: E402
 
 from tests.e2e.servers import VENV_BIN, Servers  # noqa: E402
 
-FOLLOW_UPS = ["summary for my doctor"]
+FOLLOW_UPS = ["tell me more about the first one", "summary for my doctor"]
 STOCK_SCRIPT = ["hello", "I am feeling sad", "yes it did", "I'm great now", "goodbye"]
 MAX_TURNS = 15
 TARGETS = {"throughput_ratio_min": 1.0, "p95_ratio_max": 1.2}
+RUN = time.strftime("%H%M%S")  # in every sender id, so runs against one server never mix
 QUIET_ENV = {
     "TF_CPP_MIN_LOG_LEVEL": "3",
     "RASA_TELEMETRY_ENABLED": "false",
@@ -259,7 +261,7 @@ async def drive(
 
 def warm_up(urls: list[str], people: list[Patient | StockUser], label: str) -> None:
     """One short conversation per server so that first-call costs are not measured."""
-    asyncio.run(drive(urls, f"{label}-warm", people, timeout=300))
+    asyncio.run(drive(urls, f"{label}-warm-{RUN}", people, timeout=300))
 
 
 def sqlite_user_counts(database: Path, prefix: str) -> dict[str, int] | None:
@@ -297,11 +299,13 @@ def load_average() -> list[float]:
 
 
 def cases_from(path: Path) -> list[dict]:
-    return [
-        case
-        for case in yaml.safe_load(path.read_text())["cases"]
-        if case.get("expect") and not case.get("red_flag")
-    ]
+    """The set's cause cases without red flags, one of each cause in turn (a varied mix)."""
+    by_cause: dict[str, list[dict]] = {}
+    for case in yaml.safe_load(path.read_text())["cases"]:
+        if case.get("expect") and not case.get("red_flag"):
+            by_cause.setdefault(case["expect"][0], []).append(case)
+    longest = max(len(group) for group in by_cause.values())
+    return [group[i] for i in range(longest) for group in by_cause.values() if i < len(group)]
 
 
 def patients(cases: list[dict], count: int, start: int = 0) -> list[Patient]:
@@ -331,11 +335,10 @@ def run_ours(args: argparse.Namespace, state: Path, cases: list[dict]) -> dict:
         ready = time.monotonic() - began
         warm_up([servers.rasa_url], patients(cases, 2, start=len(cases) // 2), "ours")
         profiler = start_profiler(servers, "ours") if args.profile else []
-        result = asyncio.run(
-            drive([servers.rasa_url], "ours", patients(cases, args.conversations), args.timeout)
-        )
+        people = patients(cases, args.conversations)
+        result = asyncio.run(drive([servers.rasa_url], f"ours-{RUN}", people, args.timeout))
         profile = stop_profiler(profiler)
-        result.recorded_store = sqlite_user_counts(state / "tracker.db", "ours")
+        result.recorded_store = sqlite_user_counts(state / "tracker.db", result.label)
         figures = result.summary()
         figures.update(ready_s=round(ready, 1), memory=memory(servers), profile=profile)
     finally:
@@ -390,7 +393,7 @@ def run_stock(args: argparse.Namespace, state: Path, turns: list[int]) -> dict:
         ready = time.monotonic() - began
         warm_up([servers.rasa_url], [StockUser(3, 0), StockUser(3, 1)], "stock")
         profiler = start_profiler(servers, "stock") if args.profile else []
-        result = asyncio.run(drive([servers.rasa_url], "stock", people, args.timeout))
+        result = asyncio.run(drive([servers.rasa_url], f"stock-{RUN}", people, args.timeout))
         profile = stop_profiler(profiler)
         figures = result.summary()
         figures.update(ready_s=round(ready, 1), memory=memory(servers), training_s=training_s)
@@ -432,11 +435,12 @@ def run_scale_out(args: argparse.Namespace, state: Path, cases: list[dict]) -> d
             warm_up(urls, patients(cases, 2, start=len(cases) // 2), "scale")
             for label, targets in (("one", urls[:1]), ("two", urls)):
                 people = patients(cases, args.conversations)
-                result = asyncio.run(drive(targets, f"scale-{label}", people, args.timeout))
+                name = f"scale-{label}-{RUN}"
+                result = asyncio.run(drive(targets, name, people, args.timeout))
                 rows = postgres.query(
                     "SELECT sender_id, COUNT(*) FROM events WHERE type_name = 'user' "
                     "AND sender_id LIKE %s GROUP BY sender_id",
-                    f"scale-{label}-%",
+                    f"{name}-%",
                 )
                 result.recorded_store = dict(rows)
                 figures[label] = result.summary()
@@ -555,23 +559,31 @@ def report(figures: dict) -> None:
     )
     if "sqlite_check" in figures:
         print(f"lost turns (SQLite file read directly, ours): {figures['sqlite_check']}")
-    scale = figures.get("scale_out")
-    if scale and "one" in scale:
-        print(
-            "scale-out (Redis + PostgreSQL): one Rasa server "
-            f"{scale['one']['messages_per_s']:.2f} msg/s (p95 {scale['one']['p95_ms']} ms, "
-            f"errors {scale['one']['errors']}, lost {scale['one']['lost_turns']}); two "
-            f"{scale['two']['messages_per_s']:.2f} msg/s (p95 {scale['two']['p95_ms']} ms, "
-            f"errors {scale['two']['errors']}, lost {scale['two']['lost_turns']})"
-        )
-    elif scale:
-        print(f"scale-out: {scale['skipped']}")
-    for kind, data in (("ours", ours), ("stock", stock)):
-        for process, lines in ((data or {}).get("profile") or {}).items():
-            print(f"profile of the {kind} {process} server under load (share of busy samples):")
-            print("\n".join(f"  {share:5.1f}%  {frame}" for share, frame in lines[:15]))
+    report_scale_out(figures.get("scale_out"))
     for name, ok, text in figures["verdicts"]:
         print(f"{'pass' if ok else 'FAIL'}  {name}: {text}")
+
+
+def report_scale_out(scale: dict | None) -> None:
+    if not scale:
+        return
+    if "skipped" in scale:
+        print(f"scale-out: {scale['skipped']}")
+        return
+    print("scale-out (PostgreSQL tracker store, Redis lock store, one action server):")
+    for label in ("one", "two"):
+        data = scale[label]
+        print(
+            f"  {label} Rasa server{'s' if label == 'two' else ''}: "
+            f"{data['messages_per_s']:.2f} msg/s, p50 {data['p50_ms']} ms, "
+            f"p95 {data['p95_ms']} ms, "
+            f"errors {data['errors']}, lost turns {data['lost_turns']} "
+            f"(PostgreSQL read directly: {data.get('lost_turns_store')}), "
+            f"recorded twice {data['extra_turns']}"
+        )
+    if scale["one"]["messages_per_s"]:
+        gain = scale["two"]["messages_per_s"] / scale["one"]["messages_per_s"]
+        print(f"  two / one: {gain:.2f}x the throughput")
 
 
 def verdicts(ours: dict, stock: dict | None) -> list[tuple[str, bool, str]]:
@@ -601,6 +613,9 @@ def measure(
     args: argparse.Namespace, state: Path, cases: list[dict], figures: dict
 ) -> tuple[dict, dict | None]:
     """Ours, then the stock assistant, then (when set up) one versus two Rasa servers."""
+    if args.scale_out == "only":
+        figures["scale_out"] = run_scale_out(args, state / "scale", cases)
+        return {}, None
     ours = run_ours(args, state / "ours", cases)
     turns = ours.pop("turns_list")
     figures["ours"] = ours
@@ -632,14 +647,25 @@ def main() -> None:
     parser.add_argument("--stock-dir", help="reuse a trained `rasa init` folder (no training)")
     parser.add_argument("--no-stock", action="store_true", help="ours only")
     parser.add_argument(
-        "--scale-out", choices=("auto", "off"), default="auto", help="one vs two Rasa servers"
+        "--scale-out",
+        choices=("auto", "off", "only"),
+        default="auto",
+        help="one vs two Rasa servers when set up (only: nothing else)",
     )
     parser.add_argument("--profile", action="store_true", help="py-spy the servers under load")
     parser.add_argument(
         "--start-timeout", type=float, default=900.0, help="seconds a Rasa server may take to load"
     )
+    parser.add_argument(
+        "--url", help="only drive an already running server of ours (e.g. `make serve`) and stop"
+    )
     args = parser.parse_args()
     cases = cases_from(ROOT / args.set)
+    if args.url:
+        people = patients(cases, args.conversations)
+        result = asyncio.run(drive([args.url], f"ours-{RUN}", people, args.timeout))
+        print(json.dumps(result.summary(), indent=2))
+        return
     figures: dict = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "command": " ".join([".venv/bin/python", "bench/load_bench.py", *sys.argv[1:]]),
@@ -655,14 +681,17 @@ def main() -> None:
             log_tails(state)
             raise
     figures["load_average_end"] = load_average()
-    figures["ratios"] = {
-        "throughput_ours_over_stock": ratio(
-            ours["messages_per_s"], (stock or {}).get("messages_per_s")
-        ),
-        "p95_ours_over_stock": ratio(ours["p95_ms"], (stock or {}).get("p95_ms")),
-    }
-    figures["verdicts"] = verdicts(ours, stock)
-    report(figures)
+    if ours:
+        figures["ratios"] = {
+            "throughput_ours_over_stock": ratio(
+                ours["messages_per_s"], (stock or {}).get("messages_per_s")
+            ),
+            "p95_ours_over_stock": ratio(ours["p95_ms"], (stock or {}).get("p95_ms")),
+        }
+        figures["verdicts"] = verdicts(ours, stock)
+        report(figures)
+    else:
+        report_scale_out(figures["scale_out"])
     out = ROOT / args.json
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(figures, indent=2) + "\n")
