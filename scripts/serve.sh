@@ -17,7 +17,7 @@ trap 'stop; exit 0' INT TERM
 pids+=($!)
 # Telegram and Slack join the channels when their variables are set (channels/credentials.py).
 .venv/bin/python -m channels.credentials credentials.yml "$LBP_STATE_DIR/credentials.yml"
-.venv/bin/rasa run --model models/lbp.tar.gz --enable-api --cors "http://$LBP_HOST:$LBP_PORT" \
+.venv/bin/python -m server run --model models/lbp.tar.gz --enable-api --cors "http://$LBP_HOST:$LBP_PORT" \
   --interface "$LBP_HOST" --port "$LBP_PORT" "${RASA_AUTH_ARGS[@]}" \
   --credentials "$LBP_STATE_DIR/credentials.yml" --endpoints "$LBP_ENDPOINTS" &
 pids+=($!)

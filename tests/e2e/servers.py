@@ -101,7 +101,9 @@ class Servers:
         log = open(self.state_dir / "rasa.log", "ab")  # noqa: SIM115 - closed with the process
         self.processes["rasa"] = subprocess.Popen(
             [
-                str(VENV_BIN / "rasa"),
+                str(VENV_BIN / "python"),
+                "-m",
+                "server",
                 "run",
                 "--model",
                 str(MODEL),
