@@ -206,6 +206,10 @@ def test_action_server_down_gets_a_clear_reply_and_the_conversation_continues_wh
         assert requests.get(f"{server.rasa_url}/status", timeout=10).status_code == 200
         # What needs no action server still works, without the fallback.
         assert_answered_normally(server, "outage-greeting")
+        # Half a turn (a response, then the interview's failed action) gets the clear reply after.
+        started = texts(server.say("outage-start", "/start_assessment"))
+        assert len(started) >= 2 and started[0] not in messages().values()
+        assert started[-1] == messages()["action_server_down"]
         # A red flag while the action server is down still gets the urgent advice.
         urgent = texts(server.say("outage-red-flag", RED_FLAG))
         assert urgent[0].startswith(load_phrases()["red_flag"]["emergency"])
