@@ -38,6 +38,8 @@ from channels.safety_net import answer_safely
 
 MAX_BODY_BYTES = 1_000_000
 MAX_SENDER_CHARS = 128
+# The ids of the Telegram and Slack channels' conversations (their SENDER_PREFIX).
+OTHER_CHANNELS_PREFIXES = ("telegram-", "slack-")
 
 
 class BadRequest(ValueError):
@@ -75,6 +77,10 @@ def read_sender(data: dict[str, Any]) -> str:
         raise BadRequest(f'"sender" must be 1 to {MAX_SENDER_CHARS} characters long.')
     if any(unicodedata.category(char) in ("Cc", "Cs") for char in sender):
         raise BadRequest('"sender" must not contain control characters.')
+    if sender.casefold().startswith(OTHER_CHANNELS_PREFIXES):
+        # Those conversations belong to Telegram and Slack users: no REST caller may read,
+        # continue or delete them by guessing an id.
+        raise BadRequest('"sender" must not start with "telegram-" or "slack-".')
     return sender
 
 
