@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from tests.e2e.servers import MODEL, ROOT, Servers, pending_question
-from tests.e2e.stored import first_answer, postgres_events, user_texts
+from tests.e2e.stored import first_answer, postgres_events, tracker, user_texts
 from tests.support.services import PostgresServer, RedisServer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.scale]
@@ -139,7 +139,7 @@ def test_concurrent_messages_of_one_conversation_to_both_servers_are_serialised(
                 assert turns[position - 1].get("name") == "action_listen", turns[: position + 1]
 
 
-def test_a_server_killed_mid_interview_is_replaced_by_the_other_without_losing_the_turn(
+def test_a_server_killed_mid_interview_is_replaced_by_the_other_and_then_comes_back(
     cluster: Cluster,
 ) -> None:
     sender = "scale-kill"
@@ -156,3 +156,9 @@ def test_a_server_killed_mid_interview_is_replaced_by_the_other_without_losing_t
     assert pending_question(after) != question
     stored = user_texts(postgres_events(cluster.pg, sender))
     assert stored == [OPENINGS[1], answer, "why do you ask?", next_answer]
+    # Started again, the killed server carries on from where the other one left the interview.
+    cluster.a.start_rasa()
+    assert tracker(cluster.a, sender)["slots"] == tracker(cluster.b, sender)["slots"]
+    assert cluster.a.say(sender, "what can you do?")
+    stored = user_texts(postgres_events(cluster.pg, sender))
+    assert stored == [OPENINGS[1], answer, "why do you ask?", next_answer, "what can you do?"]
