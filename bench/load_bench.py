@@ -121,6 +121,12 @@ class Patient:
         self.sent += 1
         return message
 
+    def kind_of(self, message: str) -> str:
+        """Which kind of turn `message` is: description, answer or follow-up."""
+        if message == self.case["text"]:
+            return "description"
+        return "answer" if message.startswith("/") else "follow-up"
+
 
 class StockUser:
     """The stock assistant's kind of conversation, `turns` messages long."""
@@ -137,6 +143,9 @@ class StockUser:
         self.sent += 1
         return message
 
+    def kind_of(self, message: str) -> str:
+        return "small talk"
+
 
 # ------------------------------------------------------------------------------ driving the load
 @dataclass
@@ -144,6 +153,7 @@ class Turn:
     """One message sent and what came back."""
 
     conversation: int
+    kind: str
     latency_ms: float
     status: int | None
     error: str | None
@@ -187,6 +197,15 @@ class LoadResult:
             "errors_by_kind": dict(errors),
             "lost_turns": lost,
             "extra_turns": extra,
+        }
+        figures["latency_by_kind"] = {
+            kind: {
+                "turns": len(values),
+                "p50_ms": round(percentile(values, 0.50), 1),
+                "p95_ms": round(percentile(values, 0.95), 1),
+            }
+            for kind in sorted({turn.kind for turn in self.turns})
+            if (values := [t.latency_ms for t in self.turns if t.kind == kind and t.status == 200])
         }
         if self.recorded_store is not None:
             figures["lost_turns_store"] = sum(
@@ -232,7 +251,8 @@ async def converse(
         except (aiohttp.ClientError, ValueError) as problem:
             error = type(problem).__name__
         latency = (time.perf_counter() - began) * 1000
-        result.turns.append(Turn(number, latency, status, error, len(replies)))
+        kind = person.kind_of(message)
+        result.turns.append(Turn(number, kind, latency, status, error, len(replies)))
         if status != 200:
             return
 
@@ -540,6 +560,13 @@ def report(figures: dict) -> None:
     for kind, data in (("ours", ours), ("stock", stock)):
         if data and data["errors"]:
             print(f"errors ({kind}): {data['errors_by_kind']}")
+    for kind, data in (("ours", ours), ("stock", stock)):
+        parts = [
+            f"{name} {v['p50_ms']:.0f}/{v['p95_ms']:.0f} ms ({v['turns']})"
+            for name, v in (data or {}).get("latency_by_kind", {}).items()
+        ]
+        if parts:
+            print(f"p50/p95 by turn ({kind}): " + ", ".join(parts))
     mem_ours = ours.get("memory", {})
     mem_stock = (stock or {}).get("memory", {})
     print(
@@ -560,6 +587,10 @@ def report(figures: dict) -> None:
     if "sqlite_check" in figures:
         print(f"lost turns (SQLite file read directly, ours): {figures['sqlite_check']}")
     report_scale_out(figures.get("scale_out"))
+    for kind, data in (("ours", ours), ("stock", stock)):
+        for process, lines in ((data or {}).get("profile") or {}).items():
+            print(f"profile of the {kind} {process} server under load (share of busy samples):")
+            print("\n".join(f"  {share:5.1f}%  {frame}" for share, frame in lines[:15]))
     for name, ok, text in figures["verdicts"]:
         print(f"{'pass' if ok else 'FAIL'}  {name}: {text}")
 
@@ -626,7 +657,7 @@ def measure(
         stock = run_stock(args, state / "stock-run", turns)
         figures["stock"] = stock
     figures["training"] = {
-        "ours": "6.1 min on an idle machine (README, `make train`; not retrained here)",
+        "ours": "not retrained by this bench: see README, measured figures",
         "stock_s": (stock or {}).get("training_s"),
     }
     if args.scale_out == "auto" and scale_out_available():
@@ -689,12 +720,13 @@ def main() -> None:
             "p95_ours_over_stock": ratio(ours["p95_ms"], (stock or {}).get("p95_ms")),
         }
         figures["verdicts"] = verdicts(ours, stock)
-        report(figures)
-    else:
-        report_scale_out(figures["scale_out"])
     out = ROOT / args.json
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(figures, indent=2) + "\n")
+    if ours:
+        report(figures)
+    else:
+        report_scale_out(figures["scale_out"])
     print(f"written {out.relative_to(ROOT)}")
 
 
