@@ -3,6 +3,7 @@
 Run from the repository root after `make train`:
 
     .venv/bin/python bench/conversation_bench.py [--set bench/vignettes.yml] [--limit N]
+        [--url http://127.0.0.1:5005]   # drive servers already running instead of starting them
 
 For every cause vignette of the set it opens a conversation with the vignette's text, then
 answers each question as a simulated patient who has the expected cause: it taps the button
@@ -62,6 +63,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", default="bench/vignettes.yml")
     parser.add_argument("--limit", type=int, default=0, help="only the first N cause cases")
+    parser.add_argument("--url", help="a running Rasa server to drive (its action server too)")
     args = parser.parse_args()
     cases = [
         case
@@ -75,8 +77,11 @@ def main() -> None:
         servers = Servers(state_dir=Path(state))
         started = time.monotonic()
         try:
-            servers.start_actions()
-            servers.start_rasa()
+            if args.url:
+                servers.rasa_port = int(args.url.rsplit(":", 1)[1].strip("/"))
+            else:
+                servers.start_actions()
+                servers.start_rasa()
             ready = time.monotonic() - started
             servers.say("warm-up", "hello")
             latencies: list[float] = []
@@ -84,7 +89,7 @@ def main() -> None:
             hits = 0
             misses: list[str] = []
             for number, case in enumerate(cases):
-                sender = f"bench-{number}"
+                sender = f"bench-{time.time():.0f}-{number}"
                 expected = case["expect"][0]
                 message, count, replies = case["text"], 0, []
                 while count < MAX_TURNS:
@@ -111,7 +116,8 @@ def main() -> None:
     median_turn = statistics.median(latencies)
     median_turns = statistics.median(turns)
     print(f"Conversation benchmark on {args.set} ({len(cases)} cause cases, one user at a time)")
-    print(f"servers ready        {ready:.1f} s (action server and Rasa server, from cold)")
+    if not args.url:
+        print(f"servers ready        {ready:.1f} s (action server and Rasa server, from cold)")
     print(
         f"turns to results     median {median_turns:g}, p95 {percentile(turns, 0.95):g}, "
         f"max {max(turns)}"
