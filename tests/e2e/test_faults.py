@@ -77,6 +77,7 @@ def postgres_servers(
             extra_env=pg.env(),
             rasa_start_timeout=900,
         )
+        starting: threading.Thread | None = None
         try:
             running.start_actions()
             errors: list[BaseException] = []
@@ -102,6 +103,10 @@ def postgres_servers(
             assert not errors, errors
             yield running, pg
         finally:
+            # Stop a Rasa process the thread may still be starting; that also ends the thread.
+            while starting is not None and starting.is_alive():
+                running.stop_all()
+                starting.join(timeout=1)
             running.stop_all()
 
 
