@@ -54,7 +54,7 @@ class Servers:
     extra_env: dict[str, str] = field(default_factory=dict)
     extra_args: list[str] = field(default_factory=list)
     # Seconds a cold Rasa server may take to load its model (more on a crowded machine).
-    rasa_start_timeout: float = 300.0
+    rasa_start_timeout: float = 600.0  # ~1 min on a quiet machine; much more when it is shared
 
     @property
     def rasa_url(self) -> str:
