@@ -223,8 +223,10 @@ async def converse(
     result: LoadResult,
     number: int,
     person: Patient | StockUser,
+    delay: float = 0.0,
 ) -> None:
-    """Run one conversation to its end, recording every turn."""
+    """Run one conversation to its end (after `delay` seconds), recording every turn."""
+    await asyncio.sleep(delay)
     sender = result.sender(number)
     replies: list[dict] | None = None
     turn_number = 0
@@ -258,16 +260,24 @@ async def converse(
 
 
 async def drive(
-    urls: list[str], label: str, people: list[Patient | StockUser], timeout: float
+    urls: list[str],
+    label: str,
+    people: list[Patient | StockUser],
+    timeout: float,
+    ramp: float = 0.0,
 ) -> LoadResult:
-    """All conversations at once; then read every conversation back from the tracker store."""
+    """All conversations at once (or their starts spread evenly over `ramp` seconds); then read
+    every conversation back from the tracker store."""
     result = LoadResult(label=label, conversations=len(people))
     connector = aiohttp.TCPConnector(limit=0)
     client_timeout = aiohttp.ClientTimeout(total=timeout)
     async with aiohttp.ClientSession(connector=connector, timeout=client_timeout) as session:
         began = time.perf_counter()
         await asyncio.gather(
-            *(converse(session, urls, result, n, person) for n, person in enumerate(people))
+            *(
+                converse(session, urls, result, n, person, ramp * n / len(people))
+                for n, person in enumerate(people)
+            )
         )
         result.wall_s = time.perf_counter() - began
         for sender in result.sent:
@@ -356,7 +366,9 @@ def run_ours(args: argparse.Namespace, state: Path, cases: list[dict]) -> dict:
         warm_up([servers.rasa_url], patients(cases, 2, start=len(cases) // 2), "ours")
         profiler = start_profiler(servers, "ours") if args.profile else []
         people = patients(cases, args.conversations)
-        result = asyncio.run(drive([servers.rasa_url], f"ours-{RUN}", people, args.timeout))
+        result = asyncio.run(
+            drive([servers.rasa_url], f"ours-{RUN}", people, args.timeout, args.ramp)
+        )
         profile = stop_profiler(profiler)
         result.recorded_store = sqlite_user_counts(state / "tracker.db", result.label)
         figures = result.summary()
@@ -413,7 +425,9 @@ def run_stock(args: argparse.Namespace, state: Path, turns: list[int]) -> dict:
         ready = time.monotonic() - began
         warm_up([servers.rasa_url], [StockUser(3, 0), StockUser(3, 1)], "stock")
         profiler = start_profiler(servers, "stock") if args.profile else []
-        result = asyncio.run(drive([servers.rasa_url], f"stock-{RUN}", people, args.timeout))
+        result = asyncio.run(
+            drive([servers.rasa_url], f"stock-{RUN}", people, args.timeout, args.ramp)
+        )
         profile = stop_profiler(profiler)
         figures = result.summary()
         figures.update(ready_s=round(ready, 1), memory=memory(servers), training_s=training_s)
@@ -456,7 +470,7 @@ def run_scale_out(args: argparse.Namespace, state: Path, cases: list[dict]) -> d
             for label, targets in (("one", urls[:1]), ("two", urls)):
                 people = patients(cases, args.conversations)
                 name = f"scale-{label}-{RUN}"
-                result = asyncio.run(drive(targets, name, people, args.timeout))
+                result = asyncio.run(drive(targets, name, people, args.timeout, args.ramp))
                 rows = postgres.query(
                     "SELECT sender_id, COUNT(*) FROM events WHERE type_name = 'user' "
                     "AND sender_id LIKE %s GROUP BY sender_id",
@@ -674,6 +688,9 @@ def main() -> None:
     parser.add_argument("--conversations", type=int, default=50)
     parser.add_argument("--set", default="bench/vignettes.yml", help="vignettes for ours")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per turn")
+    parser.add_argument(
+        "--ramp", type=float, default=0.0, help="spread the conversations' starts over S seconds"
+    )
     parser.add_argument("--json", default="var/bench/load.json")
     parser.add_argument("--stock-dir", help="reuse a trained `rasa init` folder (no training)")
     parser.add_argument("--no-stock", action="store_true", help="ours only")
@@ -701,6 +718,7 @@ def main() -> None:
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "command": " ".join([".venv/bin/python", "bench/load_bench.py", *sys.argv[1:]]),
         "conversations": args.conversations,
+        "ramp_s": args.ramp,
         "cpus": os.cpu_count(),
         "load_average_start": load_average(),
     }
