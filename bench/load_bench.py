@@ -62,6 +62,11 @@ FOLLOW_UPS = ["tell me more about the first one", "summary for my doctor"]
 STOCK_SCRIPT = ["hello", "I am feeling sad", "yes it did", "I'm great now", "goodbye"]
 MAX_TURNS = 15
 TARGETS = {"throughput_ratio_min": 1.0, "p95_ratio_max": 1.2}
+# Frames every sample of a server passes through (start-up and the web framework), not shown.
+SERVING = re.compile(
+    r"\((runpy|sanic/|rasa/__main__|rasa/cli/|rasa/api|rasa/core/run|server/__main__|"
+    r"actions/__main__|rasa_sdk/__main__|rasa_sdk/endpoint|connection_task|handle_request)"
+)
 RUN = time.strftime("%H%M%S")  # in every sender id, so runs against one server never mix
 QUIET_ENV = {
     "TF_CPP_MIN_LOG_LEVEL": "3",
@@ -530,7 +535,8 @@ def profile_summary(path: Path, top: int = 25) -> list[tuple[float, str]]:
         frames = {re.sub(r":\d+\)$", ")", frame) for frame in stack.split(";")}
         for frame in frames:
             inclusive[frame] += int(count)
-    return [(round(100 * n / total, 1), frame) for frame, n in inclusive.most_common(top)]
+    shown = [(frame, n) for frame, n in inclusive.most_common() if not SERVING.search(frame)]
+    return [(round(100 * n / total, 1), frame) for frame, n in shown[:top]]
 
 
 # ------------------------------------------------------------------------------ report
