@@ -681,7 +681,10 @@ def measure(
         "stock_s": (stock or {}).get("training_s"),
     }
     if args.scale_out == "auto" and scale_out_available():
-        figures["scale_out"] = run_scale_out(args, state / "scale", cases)
+        try:
+            figures["scale_out"] = run_scale_out(args, state / "scale", cases)
+        except RuntimeError as problem:  # e.g. PostgreSQL or Redis not installed
+            figures["scale_out"] = {"skipped": f"could not run: {problem}"}
     elif args.scale_out == "auto":
         figures["scale_out"] = {
             "skipped": "endpoints.scale.yml or tests/support/services.py not there yet"
