@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.e2e.servers import Servers
+from tests.e2e.servers import Servers, pending_question
 
 pytestmark = pytest.mark.e2e
 
@@ -41,8 +41,12 @@ def test_out_of_scope_is_declined(servers: Servers) -> None:
     )
 
 
-def test_gibberish_gets_asked_to_rephrase(servers: Servers) -> None:
-    assert "say it another way" in texts(servers.say("e2e-fallback", "purple monkey dishwasher"))
+def test_gibberish_gets_pointed_to_what_the_assistant_can_do(servers: Servers) -> None:
+    # The classifier calls such junk out of scope or is unsure (fallback): either reply says
+    # what the assistant can do, and no interview starts from it.
+    replies = servers.say("e2e-fallback", "purple monkey dishwasher")
+    assert len(replies) == 1 and 'type "help"' in replies[0]["text"]
+    assert pending_question(replies) is None
 
 
 def test_goodbye(servers: Servers) -> None:
