@@ -1,4 +1,4 @@
-"""The interview: record what a person says, ask the next useful question, check answers."""
+"""The interview: record what a person says, check each answer, ask the next useful question."""
 
 from __future__ import annotations
 
@@ -35,26 +35,19 @@ class ActionRecordDescription(Action):
         ]
 
 
-class ActionAskAnswer(Action):
+def ask_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
     """Asks the question that best separates the leading causes (or repeats the pending one)."""
-
-    def name(self) -> str:
-        return "action_ask_answer"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        interview = interview_from(tracker)
-        pending = tracker.get_slot("pending_question")
-        question = interview.question(pending) if pending not in (None, *interview.asked) else None
-        question = question or interview.next_question()
-        if question is None:
-            # Nothing useful is left to ask: the form's validation will finish on the next turn.
-            dispatcher.utter_message(text=engine().wording.nothing_more_to_ask())
-            return [SlotSet("pending_question", None)]
-        message = engine().wording.question_message(question)
-        dispatcher.utter_message(text=message.text, buttons=message.buttons)
-        return [SlotSet("pending_question", question.id)]
+    interview = interview_from(tracker)
+    pending = tracker.get_slot("pending_question")
+    question = interview.question(pending) if pending not in (None, *interview.asked) else None
+    question = question or interview.next_question()
+    if question is None:
+        # Nothing useful is left to ask: the form's validation will finish on the next turn.
+        dispatcher.utter_message(text=engine().wording.nothing_more_to_ask())
+        return [SlotSet("pending_question", None)]
+    message = engine().wording.question_message(question)
+    dispatcher.utter_message(text=message.text, buttons=message.buttons)
+    return [SlotSet("pending_question", question.id)]
 
 
 class ValidateInterviewForm(FormValidationAction):
@@ -62,6 +55,26 @@ class ValidateInterviewForm(FormValidationAction):
 
     def name(self) -> str:
         return "validate_interview_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """Checks the answer, then asks the next question in the same call.
+
+        Rasa runs this on every turn of the form (its start, each answer, and its return after a
+        detour). The domain has no `action_ask_answer`, so Rasa's form asks nothing itself: one
+        call to the action server per answer instead of two.
+        """
+        # A message that did not fill `answer` (a red flag, a question about a cause) must leave
+        # this call without setting any slot, or Rasa's form would not give way to the rules.
+        gave_way = _after_a_message(tracker) and "answer" not in tracker.slots_to_validate()
+        events = await super().run(dispatcher, tracker, domain)  # `tracker` now has their slots
+        if gave_way:
+            return events
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        if "answer" in required and tracker.get_slot("answer") is None:
+            events += ask_question(dispatcher, tracker)
+        return events
 
     async def required_slots(
         self,
@@ -108,6 +121,18 @@ class ValidateInterviewForm(FormValidationAction):
             # A chosen answer raised a red flag: stop asking; the results give the advice.
             result["results_requested"] = True
         return result
+
+
+def _after_a_message(tracker: Tracker) -> bool:
+    """Whether the form runs right after the person spoke (not at its start or after a detour).
+
+    Rasa's form adds its own `ActionExecuted` before calling this action, so the action that
+    counts is the last one that is not the form itself.
+    """
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") != FORM:
+            return event.get("name") == "action_listen"
+    return False
 
 
 def _slots(interview: Any) -> dict[str, Any]:

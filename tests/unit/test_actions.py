@@ -10,7 +10,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.interview import ActionAskAnswer, ActionRecordDescription, ValidateInterviewForm
+from actions.interview import ActionRecordDescription, ValidateInterviewForm, ask_question
 from actions.results import (
     ActionClinicianSummary,
     ActionExplainCause,
@@ -61,8 +61,13 @@ async def test_a_description_with_a_soon_red_flag_says_to_see_a_doctor_within_da
     assert "next few days" in said(dispatcher)
 
 
+def ask(name: str) -> tuple[list[dict], CollectingDispatcher]:
+    dispatcher = CollectingDispatcher()
+    return ask_question(dispatcher, tracker(name)), dispatcher
+
+
 async def test_the_next_question_offers_buttons_dont_know_and_why() -> None:
-    events, dispatcher = await run(ActionAskAnswer(), "dont_know")
+    events, dispatcher = ask("dont_know")
     question = slots(events)["pending_question"]
     assert question and question != "location"
     titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
@@ -71,9 +76,52 @@ async def test_the_next_question_offers_buttons_dont_know_and_why() -> None:
 
 
 async def test_a_pending_question_is_asked_again_after_a_detour() -> None:
-    events, dispatcher = await run(ActionAskAnswer(), "ask_why")
+    events, dispatcher = ask("ask_why")
     assert slots(events)["pending_question"] == "side"
     assert "one side" in said(dispatcher).lower()
+
+
+def answered(name: str) -> Tracker:
+    """A fixture tracker whose latest message just filled the `answer` slot, as Rasa sends it."""
+    t = tracker(name)
+    t.events = [
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": t.get_slot("answer"), "parse_data": t.latest_message},
+        {"event": "slot", "name": "requested_slot", "value": "answer"},
+        {"event": "action", "name": "interview_form"},
+        {"event": "slot", "name": "answer", "value": t.get_slot("answer")},
+    ]
+    return t
+
+
+async def test_the_next_question_goes_out_with_the_check_of_the_answer() -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ValidateInterviewForm().run(dispatcher, answered("dont_know"), DOMAIN)
+    assert slots(events)["answer"] is None  # checked, and Rasa's form goes on asking for it
+    assert slots(events)["pending_question"] not in (None, "side")
+    assert dispatcher.messages[-1]["buttons"]
+
+
+async def test_a_message_that_fills_no_answer_leaves_the_form_free_to_give_way() -> None:
+    # e.g. a red flag mid-interview: Rasa's form must be able to reject, so the rules can act.
+    t = tracker("dont_know")
+    t.events = [  # as Rasa's form sends them: its own ActionExecuted, then no slot candidate
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "I can't feel anything when I wipe"},
+        {"event": "slot", "name": "requested_slot", "value": "answer"},
+        {"event": "action", "name": "interview_form"},
+    ]
+    dispatcher = CollectingDispatcher()
+    assert await ValidateInterviewForm().run(dispatcher, t, DOMAIN) == []
+    assert dispatcher.messages == []
+
+
+async def test_no_question_is_asked_once_the_interview_ends() -> None:
+    dispatcher = CollectingDispatcher()
+    t = answered("show_results_mid_interview")
+    events = await ValidateInterviewForm().run(dispatcher, t, DOMAIN)
+    assert slots(events)["requested_slot"] is None
+    assert not any(message.get("buttons") for message in dispatcher.messages)
 
 
 async def validate(name: str) -> tuple[dict[str, Any], CollectingDispatcher]:
@@ -235,7 +283,7 @@ async def test_answers_that_set_nothing_but_are_real_choices_are_offered() -> No
     t = tracker("dont_know")
     t.slots["pending_question"] = "scans"
     dispatcher = CollectingDispatcher()
-    await ActionAskAnswer().run(dispatcher, t, DOMAIN)
+    ask_question(dispatcher, t)
     titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
     assert titles.count("I don't know") == 1
     assert any(title.lower().startswith("no") for title in titles), titles
