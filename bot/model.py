@@ -7,6 +7,8 @@ from typing import Literal
 
 Urgency = Literal["emergency", "urgent", "soon"]
 URGENCY_ORDER: tuple[Urgency, ...] = ("emergency", "urgent", "soon")
+# The urgencies that stop everything else: the advice comes first, and no list of causes.
+INTERRUPTING = ("emergency", "urgent")
 
 
 @dataclass(frozen=True)

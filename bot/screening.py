@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.extraction import extract_findings
-from bot.model import Finding, RedFlag
+from bot.model import INTERRUPTING, Finding, RedFlag
 from bot.triage import triage
-
-INTERRUPTING = ("emergency", "urgent")
 
 
 @dataclass(frozen=True)

@@ -115,17 +115,7 @@ class Wording:
     # ------------------------------------------------------------------ red flags
     def red_flag_advice(self, flags: list[RedFlag]) -> list[Message]:
         """What to do and why, at the most urgent level raised; never a list of causes."""
-        phrases = self.phrases["red_flag"]
-        if not flags:
-            # The classifier heard a warning sign the rules did not: err towards urgency.
-            return [
-                Message(f"{phrases['urgent']}\n{phrases['unspecified']}"),
-                Message(phrases["closing"]),
-            ]
-        level = min((flag.urgency for flag in flags), key=URGENCY_ORDER.index)
-        reasons = " ".join(dict.fromkeys(flag.reason for flag in flags if flag.urgency == level))
-        text = f"{phrases[level]}\n{phrases['why'].format(reasons=reasons)}"
-        return [Message(text), Message(phrases["closing"])]
+        return [Message(text) for text in red_flag_advice(flags, self.phrases)]
 
     # ------------------------------------------------------------------ results
     def shown(self, assessment: Assessment) -> list[CauseMatch]:
@@ -336,3 +326,14 @@ class Wording:
 
     def forgotten(self) -> str:
         return self.phrases["forgotten"]
+
+
+def red_flag_advice(flags: list[RedFlag], phrases: dict[str, Any] | None = None) -> list[str]:
+    """What to do and why, at the most urgent level among `flags`; with no flag (the classifier
+    heard a warning sign the rules did not), the advice errs towards urgency."""
+    said = (phrases or load_phrases())["red_flag"]
+    if not flags:
+        return [f"{said['urgent']}\n{said['unspecified']}", said["closing"]]
+    level = min((flag.urgency for flag in flags), key=URGENCY_ORDER.index)
+    reasons = " ".join(dict.fromkeys(flag.reason for flag in flags if flag.urgency == level))
+    return [f"{said[level]}\n{said['why'].format(reasons=reasons)}", said["closing"]]

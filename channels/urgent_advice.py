@@ -7,27 +7,20 @@ composes it is down. The sentences are the assistant's own, from bot/data/wordin
 
 from __future__ import annotations
 
-from bot.model import URGENCY_ORDER, RedFlag
-from bot.wording import load_phrases
-
-INTERRUPTING = ("emergency", "urgent")
+from bot.model import INTERRUPTING, RedFlag
+from bot.wording import red_flag_advice
 
 
 def advice_for(flags: list[RedFlag], classifier_red_flag: bool = False) -> list[str]:
-    """What to do and why for emergency or urgent flags, as `Wording.red_flag_advice` says it.
+    """What to do and why for emergency or urgent flags, as the dialogue says it.
 
     With no such flag, advice is given only when the classifier alone heard a red flag (then at the
     urgent level, like the dialogue does); otherwise the list is empty.
     """
-    phrases = load_phrases()["red_flag"]
     flags = [flag for flag in flags if flag.urgency in INTERRUPTING]
-    if not flags:
-        if not classifier_red_flag:
-            return []
-        return [f"{phrases['urgent']}\n{phrases['unspecified']}", phrases["closing"]]
-    level = min((flag.urgency for flag in flags), key=URGENCY_ORDER.index)
-    reasons = " ".join(dict.fromkeys(flag.reason for flag in flags if flag.urgency == level))
-    return [f"{phrases[level]}\n{phrases['why'].format(reasons=reasons)}", phrases["closing"]]
+    if not flags and not classifier_red_flag:
+        return []
+    return red_flag_advice(flags)
 
 
 def urgent_advice(text: str, classifier_red_flag: bool = False) -> list[str]:

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from tests.e2e.servers import free_port
 
@@ -53,7 +53,44 @@ def postgres_bin_dir() -> Path:
     return candidates[-1].parent
 
 
-class PostgresServer:
+_Server = TypeVar("_Server", bound="_LocalServer")
+
+
+class _LocalServer:
+    """What both servers share: stop and delete on leaving, and as a context manager."""
+
+    base_dir: Path
+
+    def start(self: _Server) -> _Server:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Stop the server and delete its files."""
+        try:
+            self.stop()
+        finally:
+            shutil.rmtree(self.base_dir, ignore_errors=True)
+
+    def __enter__(self: _Server) -> _Server:
+        try:
+            return self.start()
+        except BaseException:
+            self.close()
+            raise
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class PostgresServer(_LocalServer):
     """A throw-away PostgreSQL cluster on 127.0.0.1 with one password-protected database.
 
     Run as root, the server runs as the `postgres` system user (PostgreSQL refuses root), with a
@@ -199,30 +236,8 @@ class PostgresServer:
         finally:
             connection.close()
 
-    def close(self) -> None:
-        """Stop the server and delete its files."""
-        try:
-            self.stop()
-        finally:
-            shutil.rmtree(self.base_dir, ignore_errors=True)
 
-    def __enter__(self) -> PostgresServer:
-        try:
-            return self.start()
-        except BaseException:
-            self.close()
-            raise
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class RedisServer:
+class RedisServer(_LocalServer):
     """A throw-away, non-persistent redis-server on 127.0.0.1."""
 
     def __init__(self, port: int | None = None) -> None:
@@ -286,25 +301,3 @@ class RedisServer:
         with socket.create_connection((self.host, self.port), timeout=5) as sock:
             sock.sendall((" ".join(args) + "\r\n").encode())
             return sock.makefile("rb").readline().decode().strip()
-
-    def close(self) -> None:
-        """Stop the server and delete its files."""
-        try:
-            self.stop()
-        finally:
-            shutil.rmtree(self.base_dir, ignore_errors=True)
-
-    def __enter__(self) -> RedisServer:
-        try:
-            return self.start()
-        except BaseException:
-            self.close()
-            raise
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
