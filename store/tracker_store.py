@@ -7,6 +7,8 @@ keys as Rasa's `type: SQL`. On top of Rasa's store it
   "forget me" (`action_forget_me` followed by `Restarted`), and stores nothing of that turn;
 - prunes conversations whose latest event is older than `LBP_RETENTION_DAYS` days, at start and
   then periodically (see `store.retention`);
+- reads and writes a turn's events with statements prepared once (SQLAlchemy Core) instead of
+  Rasa's per-call ORM queries and objects, the same rows in the same order (~8 ms less a turn);
 - turns on SQLite's `secure_delete`, so deleted rows are overwritten in the database file instead
   of lingering in its free pages, and its write-ahead log: each turn then costs one fsync instead
   of the rollback journal's several (15 to 5 ms per commit here) while `synchronous = FULL` still
@@ -15,15 +17,16 @@ keys as Rasa's `type: SQL`. On top of Rasa's store it
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import ActionExecuted, Event, Restarted
+from rasa.shared.core.events import ActionExecuted, Event, Restarted, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
@@ -76,11 +79,54 @@ class PrivateTrackerStore(SQLTrackerStore):
             )
             sa.event.listen(self.engine, "connect", _configure_sqlite)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        self._session_events = self._events_query(all_sessions=False)
+        self._all_events = self._events_query(all_sessions=True)
+        self._count_session_events = sa.select(sa.func.count()).select_from(
+            self._session_events.subquery()
+        )
         self.retention_days = retention.parse_days(
             retention_days if retention_days is not None else retention.days_from_env()
         )
         if self.retention_days is not None:
             retention.start(self, self.retention_days)
+
+    def _events_query(self, all_sessions: bool) -> sa.sql.Select:
+        """The stored events (JSON) of the sender bound as `sender_id`, in order: Rasa's
+        `_event_query` as one prepared statement. Unless `all_sessions`, only those from the
+        latest `SessionStarted` on (all of them when there is none)."""
+        events = self.SQLEvent.__table__
+        sender = sa.bindparam("sender_id")
+        query = sa.select(events.c.data).where(events.c.sender_id == sender)
+        if not all_sessions:
+            session_start = (
+                sa.select(sa.func.max(events.c.timestamp))
+                .where(events.c.sender_id == sender)
+                .where(events.c.type_name == SessionStarted.type_name)
+                .scalar_subquery()
+            )
+            query = query.where(
+                sa.or_(events.c.timestamp >= session_start, session_start.is_(None))
+            )
+        return query.order_by(events.c.id)
+
+    async def _retrieve(
+        self, sender_id: str, fetch_events_from_all_sessions: bool
+    ) -> DialogueStateTracker | None:
+        """The sender's tracker from its stored events (latest session or all), or None."""
+        query = self._all_events if fetch_events_from_all_sessions else self._session_events
+        with self.session_scope() as session:
+            rows = session.execute(query, {"sender_id": sender_id}).scalars().all()
+        if not self.domain or not rows:
+            return None
+        events = [json.loads(data) for data in rows]
+        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
+        """The tracker's events not stored yet (those past the stored ones of its session)."""
+        stored = session.execute(
+            self._count_session_events, {"sender_id": tracker.sender_id}
+        ).scalar_one()
+        return itertools.islice(tracker.events, stored, None)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Append the turn's new events, or delete the whole conversation on "forget me"."""
@@ -91,8 +137,11 @@ class PrivateTrackerStore(SQLTrackerStore):
                 deleted = self._delete_senders(session, [tracker.sender_id])
             else:
                 await self.stream_events(tracker)
-                for event in new_events:
-                    session.add(self._row(tracker.sender_id, event))
+                if new_events:
+                    session.execute(
+                        self.SQLEvent.__table__.insert(),
+                        [self._row(tracker.sender_id, event) for event in new_events],
+                    )
             session.commit()
         if forgetting:
             self._drop_deleted_pages()
@@ -100,16 +149,18 @@ class PrivateTrackerStore(SQLTrackerStore):
         else:
             logger.debug("Stored %d new events of a conversation", len(new_events))
 
-    def _row(self, sender_id: str, event: Event) -> SQLTrackerStore.SQLEvent:
+    @staticmethod
+    def _row(sender_id: str, event: Event) -> dict[str, Any]:
+        """The columns Rasa's store writes for one event."""
         data = event.as_dict()
-        return self.SQLEvent(
-            sender_id=sender_id,
-            type_name=event.type_name,
-            timestamp=data.get("timestamp"),
-            intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-            action_name=data.get("name"),
-            data=json.dumps(data),
-        )
+        return {
+            "sender_id": sender_id,
+            "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            "action_name": data.get("name"),
+            "data": json.dumps(data),
+        }
 
     def _delete_senders(self, session: Any, sender_ids: list[str]) -> int:
         events = self.SQLEvent.__table__

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -22,6 +23,7 @@ from rasa.shared.core.events import (
     Event,
     Restarted,
     SessionStarted,
+    SlotSet,
     UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -40,6 +42,7 @@ class Backend:
 
     store: PrivateTrackerStore
     sql: Callable[[str, tuple], list[tuple]]
+    settings: dict[str, object]  # what opened `store`, to open Rasa's own store beside it
 
     def senders(self) -> dict[str, int]:
         rows = self.sql("SELECT sender_id, COUNT(*) FROM events GROUP BY sender_id", ())
@@ -57,13 +60,14 @@ def postgres() -> Iterator[PostgresServer]:
 
 
 def sqlite_backend(path: Path, **kwargs: object) -> Backend:
-    store = PrivateTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(path), **kwargs)
+    settings: dict[str, object] = {"dialect": "sqlite", "db": str(path)}
+    store = PrivateTrackerStore(domain=Domain.empty(), **settings, **kwargs)
 
     def sql(statement: str, params: tuple) -> list[tuple]:
         with sqlite3.connect(path) as connection:
             return connection.execute(statement.replace("%s", "?"), params).fetchall()
 
-    return Backend(store, sql)
+    return Backend(store, sql, settings)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -71,18 +75,17 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
     if request.param == "sqlite":
         return sqlite_backend(tmp_path / "tracker.db", retention_days="")
     server: PostgresServer = request.getfixturevalue("postgres")
-    store = PrivateTrackerStore(
-        domain=Domain.empty(),
-        dialect="postgresql",
-        host=server.host,
-        port=server.port,
-        username=server.user,
-        password=server.password,
-        db=server.database,
-        retention_days="",
-    )
+    settings: dict[str, object] = {
+        "dialect": "postgresql",
+        "host": server.host,
+        "port": server.port,
+        "username": server.user,
+        "password": server.password,
+        "db": server.database,
+    }
+    store = PrivateTrackerStore(domain=Domain.empty(), retention_days="", **settings)
     server.query("DELETE FROM events")
-    return Backend(store, lambda statement, params: server.query(statement, *params))
+    return Backend(store, lambda statement, params: server.query(statement, *params), settings)
 
 
 def turn(text: str, action: str, *returned: Event, at: float | None = None) -> list[Event]:
@@ -144,6 +147,45 @@ async def test_a_person_forgotten_starts_afresh(backend: Backend) -> None:
     stored = " ".join(backend.texts_of("alice"))
     assert backend.senders() == {"alice": 6}
     assert "knee" in stored and "zarquon" not in stored
+
+
+async def test_turns_are_stored_and_read_back_exactly_as_rasas_own_store_does(
+    backend: Backend,
+) -> None:
+    """The prepared statements replace Rasa's ORM queries: same rows, same trackers."""
+    rasa_store = SQLTrackerStore(domain=Domain.empty(), **backend.settings)
+    now = time.time()
+    turns = [
+        session_start(now - 600) + turn("my back hurts", "action_record_description", at=now - 600),
+        turn("yes", "interview_form", SlotSet("answer", "yes"), at=now - 590),
+        # A new session: only its events are the tracker's, and only new events are appended.
+        session_start(now - 60) + turn("hello again", "utter_greet", at=now - 60),
+        turn("thanks", "utter_thank", at=now - 50),
+    ]
+    for events in turns:
+        await play(backend.store, "ours", events)
+        await play(rasa_store, "rasa", events)
+
+    def rows(sender: str) -> list[tuple]:
+        return backend.sql(
+            "SELECT type_name, timestamp, intent_name, action_name, data FROM events"
+            " WHERE sender_id = %s ORDER BY id",
+            (sender,),
+        )
+
+    assert len(rows("ours")) == sum(len(events) for events in turns)
+    assert rows("ours") == rows("rasa")
+    for read in ("retrieve", "retrieve_full_tracker"):
+        ours = await getattr(backend.store, read)("ours")
+        theirs = await getattr(rasa_store, read)("ours")
+        assert ours is not None and theirs is not None
+        assert list(ours.events) == list(theirs.events)
+    latest = await backend.store.retrieve("ours")
+    assert latest is not None and [e.text for e in latest.events if isinstance(e, UserUttered)] == [
+        "hello again",
+        "thanks",
+    ]
+    assert await backend.store.retrieve("nobody") is None
 
 
 async def test_start_over_and_a_failed_forget_me_keep_the_conversation(backend: Backend) -> None:
