@@ -16,8 +16,8 @@ from bot.vocabulary import load_vocabulary
 from bot.wording import Wording
 
 MAX_QUESTIONS = 10
-# How many interview states' next questions the engine remembers (a few KB each at most).
-NEXT_QUESTION_CACHE = 4096
+# How many interview states the engine remembers answers for (a few KB each at most).
+STATE_CACHE = 4096
 # The picture is clear when the leading cause is this likely and this far ahead of the next.
 CLEAR_SCORE = 0.85
 CLEAR_MARGIN = 0.4
@@ -40,6 +40,7 @@ class Engine:
         self.assessor = Assessor()
         self.wording = Wording(kb, load_vocabulary())
         self._next: dict[tuple, Question | None] = {}
+        self._clear: dict[frozenset, bool] = {}
 
     @classmethod
     def load(cls) -> Engine:
@@ -50,20 +51,39 @@ class Engine:
     def interview(self, findings: list[Finding], asked: list[str]) -> Interview:
         return Interview(self, findings, asked)
 
+    # The action server asks these several times per message (rasa_sdk calls `required_slots`
+    # repeatedly), so the answers are remembered per interview state.
     def next_question(self, findings: list[Finding], asked: list[str]) -> Question | None:
-        """The most useful question left for this state, remembered: the action server asks
-        for it several times per message (rasa_sdk calls `required_slots` repeatedly)."""
-        key = (
-            frozenset((finding.id, finding.present, finding.value) for finding in findings),
-            frozenset(asked),
-        )
+        """The most useful question left for this state."""
+        key = (_findings_key(findings), frozenset(asked))
         if key not in self._next:
-            if len(self._next) >= NEXT_QUESTION_CACHE:
-                self._next.pop(next(iter(self._next)))
+            _make_room(self._next)
             self._next[key] = next_question(
                 findings, self.kb, set(asked), list(self.questions.values())
             )
         return self._next[key]
+
+    def is_clear(self, findings: list[Finding]) -> bool:
+        """True when one cause leads so clearly that more questions would not change the order."""
+        key = _findings_key(findings)
+        if key not in self._clear:
+            _make_room(self._clear)
+            ranked = rank_causes(findings, self.kb)
+            self._clear[key] = len(ranked) < 2 or (
+                ranked[0].score >= CLEAR_SCORE
+                and ranked[0].score - ranked[1].score >= CLEAR_MARGIN
+            )
+        return self._clear[key]
+
+
+def _findings_key(findings: list[Finding]) -> frozenset:
+    return frozenset((finding.id, finding.present, finding.value) for finding in findings)
+
+
+def _make_room(cache: dict) -> None:
+    """Forget the oldest remembered state once `cache` is full."""
+    if len(cache) >= STATE_CACHE:
+        cache.pop(next(iter(cache)))
 
 
 class Interview:
@@ -111,10 +131,7 @@ class Interview:
 
     def is_clear(self) -> bool:
         """True when one cause leads so clearly that more questions would not change the order."""
-        ranked = rank_causes(self.findings, self.engine.kb)
-        if len(ranked) < 2:
-            return True
-        return ranked[0].score >= CLEAR_SCORE and ranked[0].score - ranked[1].score >= CLEAR_MARGIN
+        return self.engine.is_clear(self.findings)
 
     def skip(self, question: Question) -> None:
         """The person does not know: move on without storing anything."""
