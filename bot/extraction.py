@@ -4,7 +4,8 @@ A blank spaCy English pipeline with medspaCy components, all rule based (no mode
 
 1. `lbp_normaliser` sets each token's NORM: lay spellings from the data file, and a fuzzy
    correction of misspelt words (5+ letters) to the nearest word the patterns know.
-2. medspaCy's TargetMatcher finds the phrases of bot/data/finding_patterns.yml, matched on NORM.
+2. medspaCy's TargetMatcher finds the phrases of bot/data/finding_patterns.yml, matched on NORM
+   (by an AnchoredMatcher that tries only the phrases whose key word is in the text).
 3. medspaCy's ConText marks what is denied ("no numbness"), someone else's ("my dad had a slipped
    disc"), hypothetical ("what if I get a fever") or uncertain ("maybe a fever").
 4. Code here turns spans into Findings: values (age, sex, minutes of stiffness, weeks of pain),
@@ -30,6 +31,7 @@ import yaml
 from medspacy.context import ConText, ConTextRule
 from medspacy.target_matcher import TargetMatcher, TargetRule
 from spacy.language import Language
+from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from bot.model import Finding
@@ -447,6 +449,7 @@ class FindingExtractor:
             self._uses[label] = users
             rules.append(TargetRule(phrase, label, pattern=compiler.compile(phrase)))
         matcher.add(rules)
+        _use_anchored_matcher(matcher, nlp.vocab)
         context: ConText = nlp.add_pipe(
             "medspacy_context",
             config={
@@ -828,6 +831,75 @@ class FindingExtractor:
             if sex is None and fid in found and found[fid].present:
                 put("sex", True, found[fid].evidence, "female")
                 sex = found["sex"]
+
+
+ANCHOR_ATTRS = ("NORM", "LOWER", "ORTH")
+
+
+class AnchoredMatcher:
+    """The matches of one spaCy Matcher over many token patterns, found by trying only the
+    patterns whose anchor word occurs in the text.
+
+    spaCy's Matcher tries every pattern at every token, and each set test ("IN") is a Python call
+    there: with ~2,000 phrase patterns that was most of the time of an extraction, and of the
+    red-flag screen run on every message. A pattern's anchor is its required token (not optional)
+    with the fewest words (NORM, LOWER or ORTH values); one small Matcher per anchor word holds
+    the patterns anchored on it, and only the anchor words in the text are tried.
+
+    Matches come back ordered by start and end, then the more specific pattern first (more
+    required tokens), then the order the rules were added: where two rules match the very same
+    words, medspaCy's overlap pruning keeps the first, so the fuller phrase wins.
+    """
+
+    def __init__(self, vocab: Any, rules: Iterable[tuple[str, list[dict[str, Any]], Any]]) -> None:
+        self._by_word: dict[tuple[str, str], Matcher] = {}
+        self._unanchored = Matcher(vocab, validate=False)
+        self._rank: dict[int, tuple[int, int]] = {}
+        for order, (rule_id, pattern, on_match) in enumerate(rules):
+            required = [token for token in pattern if token.get("OP") not in ("?", "*")]
+            self._rank[vocab.strings.add(rule_id)] = (-len(required), order)
+            anchor = _anchor(required)
+            if anchor is None:
+                self._unanchored.add(rule_id, [pattern], on_match=on_match)
+                continue
+            attr, words = anchor
+            for word in words:
+                if (attr, word) not in self._by_word:
+                    self._by_word[attr, word] = Matcher(vocab, validate=False)
+                self._by_word[attr, word].add(rule_id, [pattern], on_match=on_match)
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        words = set()
+        for token in doc:
+            words.update((("NORM", token.norm_), ("LOWER", token.lower_), ("ORTH", token.text)))
+        found = set(self._unanchored(doc))
+        for word in words:
+            matcher = self._by_word.get(word)
+            if matcher is not None:
+                found.update(matcher(doc))
+        return sorted(found, key=lambda match: (match[1], match[2], *self._rank[match[0]]))
+
+
+def _anchor(required: list[dict[str, Any]]) -> tuple[str, list[str]] | None:
+    """The attribute and words of the required token that tests the fewest words, if any."""
+    best: tuple[str, list[str]] | None = None
+    for token in required:
+        for attr in ANCHOR_ATTRS:
+            value = token.get(attr)
+            words = [value] if isinstance(value, str) else None
+            if isinstance(value, dict) and set(value) == {"IN"}:
+                words = list(value["IN"])
+            if words and (best is None or len(words) < len(best[1])):
+                best = (attr, words)
+    return best
+
+
+def _use_anchored_matcher(component: TargetMatcher, vocab: Any) -> None:
+    """Swap the spaCy Matcher inside medspaCy's TargetMatcher (medspaCy is pinned) for an
+    AnchoredMatcher over the same rules, once they are all added."""
+    inner = component._TargetMatcher__matcher  # type: ignore[attr-defined]
+    rules = [(rule._rule_id, rule.pattern, rule.on_match) for rule in component.rules]
+    inner._MedspacyMatcher__matcher = AnchoredMatcher(vocab, rules)
 
 
 def _skip_validation(component: Any) -> None:

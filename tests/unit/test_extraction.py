@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from spacy.schemas import validate_token_pattern
 
 from bot.extraction import (
@@ -17,6 +18,8 @@ from bot.extraction import (
 )
 from bot.model import Finding
 from bot.vocabulary import load_vocabulary
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def found(text: str) -> dict[str, Finding]:
@@ -614,3 +617,40 @@ def test_a_malformed_pattern_file_names_the_entry_and_field(tmp_path: Path) -> N
     bad.write_text("macros: {}\nfindings:\n  - id: fever\n    phrases: fever\n", encoding="utf-8")
     with pytest.raises(PatternError, match=r"fever.*'phrases'"):
         load_patterns(bad)
+
+
+def test_the_anchored_matcher_reads_every_text_as_a_plain_spacy_matcher_would() -> None:
+    """Every vignette and NLU example: the same matches as spaCy's Matcher over all the rules,
+    and the same findings as with that Matcher (ties between identical spans included)."""
+    from spacy.matcher import Matcher
+
+    from bot.extraction import AnchoredMatcher, FindingExtractor
+
+    texts = [
+        str(case["text"])
+        for name in ("vignettes.yml", "vignettes_heldout.yml", "vignettes_lay.yml")
+        for case in yaml.safe_load((ROOT / "bench" / name).read_text())["cases"]
+    ]
+    for name in ("data/nlu_red_flags.yml", "tests/nlu_test.yml"):
+        lines = (ROOT / name).read_text().splitlines()
+        texts += [line.strip()[2:] for line in lines if line.strip().startswith("- ")]
+    anchored = FindingExtractor()
+    plain = FindingExtractor()
+    target = plain.nlp.get_pipe("medspacy_target_matcher")
+    inner = target._TargetMatcher__matcher
+    assert isinstance(inner._MedspacyMatcher__matcher, AnchoredMatcher)
+    spacy_matcher = Matcher(plain.nlp.vocab, validate=False)
+    for rule in target.rules:
+        spacy_matcher.add(rule._rule_id, [rule.pattern])
+    inner._MedspacyMatcher__matcher = spacy_matcher
+
+    prepare = anchored.nlp.pipeline[:2]  # sentences and NORM, as the matcher sees the text
+    matcher = anchored.nlp.get_pipe("medspacy_target_matcher")._TargetMatcher__matcher
+    for text in texts:
+        doc = anchored.nlp.make_doc(text)
+        for _, step in prepare:
+            doc = step(doc)
+        ours = matcher._MedspacyMatcher__matcher(doc)
+        assert set(ours) == set(spacy_matcher(doc)), text
+        assert anchored.extract(text) == plain.extract(text), text
+    assert len(texts) > 700
