@@ -30,6 +30,7 @@ from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
+from channels.admission import admitted
 from channels.guard import messages
 from channels.urgent_advice import urgent_advice
 
@@ -167,7 +168,8 @@ async def answer_safely(
     token = CURRENT_TURN.set(turn)
     crashed = False
     try:
-        await on_new_message(turn_message)
+        async with admitted():
+            await on_new_message(turn_message)
     except Exception:  # noqa: BLE001 - the person still gets an answer below
         logger.exception("A turn raised; answering with the fallback")
         crashed = True
