@@ -754,7 +754,7 @@ def main() -> None:
         report(figures)
     else:
         report_scale_out(figures["scale_out"])
-    print(f"written {out.relative_to(ROOT)}")
+    print(f"written {out}")
 
 
 if __name__ == "__main__":
