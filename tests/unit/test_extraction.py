@@ -622,6 +622,7 @@ def test_a_malformed_pattern_file_names_the_entry_and_field(tmp_path: Path) -> N
 def test_the_anchored_matcher_reads_every_text_as_a_plain_spacy_matcher_would() -> None:
     """Every vignette and NLU example: the same matches as spaCy's Matcher over all the rules,
     and the same findings as with that Matcher (ties between identical spans included)."""
+    from rasa.shared.nlu.training_data.loading import load_data
     from spacy.matcher import Matcher
 
     from bot.extraction import AnchoredMatcher, FindingExtractor
@@ -632,8 +633,7 @@ def test_the_anchored_matcher_reads_every_text_as_a_plain_spacy_matcher_would() 
         for case in yaml.safe_load((ROOT / "bench" / name).read_text())["cases"]
     ]
     for name in ("data/nlu_red_flags.yml", "tests/nlu_test.yml"):
-        lines = (ROOT / name).read_text().splitlines()
-        texts += [line.strip()[2:] for line in lines if line.strip().startswith("- ")]
+        texts += [example.get("text") for example in load_data(str(ROOT / name)).intent_examples]
     anchored = FindingExtractor()
     plain = FindingExtractor()
     target = plain.nlp.get_pipe("medspacy_target_matcher")
