@@ -50,6 +50,7 @@ LEG_NERVE_SYMPTOMS = (
     "sens_numbness", "sens_tingling", "sens_heaviness", "sens_shooting", "sens_burning",
     "leg_weakness", "severe_weakness", "foot_drop",
 )
+SIDE_IDS = {"side_one", "side_both", "side_alternating"}  # phrases that only say which side
 LEG_SPREAD = ("spread_thigh", "spread_thigh_back", "spread_thigh_front", "spread_below_knee",
               "spread_foot")
 
@@ -484,9 +485,48 @@ class FindingExtractor:
 
     # ------------------------------------------------------------------ reading the doc
 
+    def _settle(self, spans: Iterable[Span]) -> list[Span]:
+        """The matched spans worth reading, in order.
+
+        medspaCy's own pruning keeps only the longer of two matches that merely overlap; here
+        two matches that partly overlap are both kept ("sudden severe weakness in my leg" says a
+        severe and a leg weakness), a match inside a longer one is dropped ("back" inside "the
+        back of my thigh") unless the longer one only says which side ("my left buttock"), and
+        of two rules on the very same words the first (the fuller phrase) is kept. Anything
+        touching an `_ignore` phrase ("wear and tear") is dropped, unless it is longer and holds it
+        ("numb round my back passage" holds the ignored "back passage").
+        """
+        spans = list(spans)
+        ignored = [span for span in spans if self._ids(span) == {"_ignore"}]
+        kept: list[Span] = []
+        for span in spans:
+            if span in ignored:
+                continue
+            if any(
+                other.start < span.end and span.start < other.end
+                and not (span.start <= other.start and other.end <= span.end
+                         and span.end - span.start > other.end - other.start)
+                for other in ignored
+            ):
+                continue
+            if any(other.start == span.start and other.end == span.end for other in kept):
+                continue
+            if any(
+                other is not span and other.start <= span.start and span.end <= other.end
+                and (other.end - other.start) > (span.end - span.start)
+                and not self._ids(other) <= SIDE_IDS
+                for other in spans if other not in ignored
+            ):
+                continue
+            kept.append(span)
+        return kept
+
+    def _ids(self, span: Span) -> set[str]:
+        return {entry["id"] for entry, _ in self._uses[span.label_.upper()]}
+
     def _hits(self, doc: Doc) -> list[_Hit]:
         hits = []
-        for span in doc.spans.get(SPAN_GROUP, []):
+        for span in self._settle(doc.spans.get(SPAN_GROUP, [])):
             for entry, denial in self._uses[span.label_.upper()]:
                 negated = bool(span._.is_negated)
                 if self._group(entry["id"]) == "better":
@@ -847,8 +887,8 @@ class AnchoredMatcher:
     the patterns anchored on it, and only the anchor words in the text are tried.
 
     Matches come back ordered by start and end, then the more specific pattern first (more
-    required tokens), then the order the rules were added: where two rules match the very same
-    words, medspaCy's overlap pruning keeps the first, so the fuller phrase wins.
+    required tokens), then the order the rules were added; overlaps are left to the extractor
+    (`FindingExtractor._settle`).
     """
 
     def __init__(self, vocab: Any, rules: Iterable[tuple[str, list[dict[str, Any]], Any]]) -> None:
@@ -900,6 +940,7 @@ def _use_anchored_matcher(component: TargetMatcher, vocab: Any) -> None:
     inner = component._TargetMatcher__matcher  # type: ignore[attr-defined]
     rules = [(rule._rule_id, rule.pattern, rule.on_match) for rule in component.rules]
     inner._MedspacyMatcher__matcher = AnchoredMatcher(vocab, rules)
+    inner._prune = False  # the extractor settles overlaps (FindingExtractor._settle)
 
 
 def _skip_validation(component: Any) -> None:

@@ -18,8 +18,10 @@ CATEGORIES = ("musculoskeletal", "pathological", "aggravating")
 CAUSE_CATEGORIES = ("musculoskeletal", "pathological")
 EVIDENCE_LEVELS = ("strong", "moderate", "weak")
 REQUIRED_TEXT = ("id", "name", "category", "summary", "explanation", "who_can_help")
+# Every number has a source or says plainly that it is the project's estimate.
+CAUSE_SOURCES = ("prior_source", "weights_source")
 # The public contract: the seed page's causes by category, with these exact ids.
-SEED_IDS: dict[str, tuple[str, ...]] = {
+SEED_IDS: dict[str, tuple[str, ...]] = {  # entries beyond the seed page say so (`beyond_seed`)
     "musculoskeletal": (
         "ischemia", "iliopsoas_syndrome", "sacroiliac_joint_dysfunction", "piriformis_syndrome",
         "nerve_compression_entrapment", "trigger_points", "sensory_motor_amnesia",
@@ -32,7 +34,10 @@ SEED_IDS: dict[str, tuple[str, ...]] = {
     ),
     "aggravating": ("overweight", "sedentary_lifestyle", "stress", "static_stretching"),
 }
-FEATURE_KEYS = {"finding", "lr_present", "lr_absent", "min", "max", "value", "group", "reason"}
+FEATURE_KEYS = {
+    "finding", "lr_present", "lr_absent", "min", "max", "value", "group", "reason", "source",
+}
+CRITERIA_KEYS = {"name", "source", "items", "lr_at_least", "lr_fewer"}
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -53,6 +58,7 @@ class Feature:
     value: str | None = None
     group: str | None = None
     reason: str | None = None
+    source: str | None = None
 
     @property
     def conditional(self) -> bool:
@@ -79,6 +85,49 @@ class Feature:
         if self.max is not None and number > self.max:
             return None
         return self.lr_present
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """Criteria that are counted, not multiplied: items that say nearly the same thing.
+
+    Each item holds when any of its findings is present. With at least k items holding the
+    ratio is `lr_at_least[k]` (the largest such k); when every item is known and fewer than the
+    smallest k hold, it is `lr_fewer`; otherwise it is 1 (too little is known to say).
+    """
+
+    name: str
+    source: str
+    items: tuple[tuple[str, ...], ...]
+    lr_at_least: tuple[tuple[int, float], ...]
+    lr_fewer: float = 1.0
+
+    def ratio(self, known: dict[str, Finding]) -> tuple[float, list[Finding]]:
+        """The ratio for what is known, and the present findings that made items hold."""
+        holding: list[Finding] = []
+        known_items = 0
+        for item in self.items:
+            present = [known[fid] for fid in item if fid in known and known[fid].present]
+            if present:
+                holding.append(present[0])
+            if present or all(fid in known for fid in item):
+                known_items += 1
+        count = len(holding)
+        reached = [lr for k, lr in self.lr_at_least if count >= k]
+        if reached:
+            return reached[-1], holding
+        if known_items == len(self.items):
+            return self.lr_fewer, []
+        return 1.0, []
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A finding the knowledge base works out from others (conditions as in red_flags.yml)."""
+
+    id: str
+    when: Any
+    denied_when: Any = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +161,11 @@ class Cause:
     prior: float
     features: tuple[Feature, ...]
     related: tuple[Related, ...]
+    prior_source: str = ""
+    weights_source: str = ""
+    criteria: tuple[Criteria, ...] = ()
+    noticed_by: tuple[str, ...] = ()
+    beyond_seed: str = ""
 
     @property
     def is_factor(self) -> bool:
@@ -134,8 +188,10 @@ class KnowledgeBase:
         entries: list[Cause],
         category_features: dict[str, tuple[Feature, ...]] | None = None,
         principles: list[Principle] | None = None,
+        derived: list[Derived] | None = None,
     ) -> None:
         self._entries = {entry.id: entry for entry in entries}
+        self.derived = list(derived or [])
         self.category_features = category_features or {}
         self.principles = list(principles or [])
         self.causes = [entry for entry in entries if not entry.is_factor]
@@ -276,7 +332,27 @@ def _load(path: Path) -> KnowledgeBase:
                 f"{where}: entry 'principles[{index}]': field 'id'/'text' is missing"
             )
         principles.append(Principle(id=item["id"], text=" ".join(item["text"].split())))
-    return KnowledgeBase(entries, category_features, principles)
+    derived = [_parse_derived(item, index, vocabulary, where)
+               for index, item in enumerate(raw.get("derived") or [])]
+    return KnowledgeBase(entries, category_features, principles, derived)
+
+
+def _parse_derived(
+    item: Any, index: int, vocabulary: dict[str, FindingKind], where: str
+) -> Derived:
+    from bot.conditions import ConditionError, check_condition
+
+    name = item.get("id") if isinstance(item, dict) else None
+    label = f"{where}: derived finding {name or f'#{index}'!r}"
+    if not isinstance(item, dict) or name not in vocabulary:
+        raise KnowledgeBaseError(f"{label}: field 'id' is missing or not in findings.yml")
+    try:
+        check_condition(item.get("when"), set(vocabulary))
+        if item.get("denied_when") is not None:
+            check_condition(item["denied_when"], set(vocabulary))
+    except ConditionError as error:
+        raise KnowledgeBaseError(f"{label}: field 'when': {error}") from None
+    return Derived(id=name, when=item["when"], denied_when=item.get("denied_when"))
 
 
 def _parse_entry(
@@ -305,14 +381,32 @@ def _parse_entry(
         raise fail("evidence", "needs a 'level' and a 'note'")
     if evidence.get("level") not in EVIDENCE_LEVELS:
         raise fail("evidence", f"level {evidence.get('level')!r} is not one of {EVIDENCE_LEVELS}")
-    if "features" not in item:
-        raise fail("features", "is missing")
-    try:
-        features = _parse_features(item["features"], "features", vocabulary, where)
-    except _FeatureError as error:
-        raise fail("features", str(error)) from None
-    if not features:
-        raise fail("features", "is empty")
+    is_factor = item["category"] == "aggravating"
+    noticed_by: tuple[str, ...] = ()
+    features: tuple[Feature, ...] = ()
+    criteria: tuple[Criteria, ...] = ()
+    if is_factor:
+        # A factor is noticed when the person says it applies: the finding states the factor,
+        # so there is no likelihood ratio to weigh (knowledge_base.yml's header says why).
+        noticed_by = tuple(item.get("noticed_by") or ())
+        if not noticed_by or any(fid not in vocabulary for fid in noticed_by):
+            raise fail("noticed_by", "must list the finding ids that state this factor")
+        if "features" in item:
+            raise fail("features", "aggravating factors are noticed, not weighed")
+    else:
+        for key in CAUSE_SOURCES:
+            if not _text(item.get(key)):
+                raise fail(key, "must say where the numbers come from, or 'project estimate'")
+        if "features" not in item:
+            raise fail("features", "is missing")
+        try:
+            features = _parse_features(item["features"], "features", vocabulary, where)
+            criteria = tuple(_parse_criteria(c, vocabulary) for c in item.get("criteria") or [])
+        except _FeatureError as error:
+            raise fail("features" if "criteria" not in str(error) else "criteria",
+                       str(error)) from None
+        if not features:
+            raise fail("features", "is empty")
     related = []
     for link in item.get("related") or []:
         if not isinstance(link, dict) or not _text(link.get("id")) or not _text(link.get("note")):
@@ -330,6 +424,40 @@ def _parse_entry(
         prior=float(prior),
         features=features,
         related=tuple(related),
+        prior_source=str(item.get("prior_source") or ""),
+        weights_source=str(item.get("weights_source") or ""),
+        criteria=criteria,
+        noticed_by=noticed_by,
+        beyond_seed=" ".join(str(item.get("beyond_seed") or "").split()),
+    )
+
+
+def _parse_criteria(raw: Any, vocabulary: dict[str, FindingKind]) -> Criteria:
+    if not isinstance(raw, dict) or set(raw) - CRITERIA_KEYS:
+        raise _FeatureError(f"criteria {raw!r}: expected the keys {sorted(CRITERIA_KEYS)}")
+    name = raw.get("name")
+    items = raw.get("items")
+    if not _text(name) or not _text(raw.get("source")):
+        raise _FeatureError(f"criteria {name!r}: 'name' and 'source' are needed")
+    if not isinstance(items, list) or len(items) < 2:
+        raise _FeatureError(f"criteria {name!r}: 'items' needs two or more lists of finding ids")
+    for part in items:
+        if not isinstance(part, list) or not part or any(f not in vocabulary for f in part):
+            raise _FeatureError(f"criteria {name!r}: unknown finding in item {part!r}")
+    lr_at_least = raw.get("lr_at_least")
+    if not isinstance(lr_at_least, dict) or not lr_at_least or not all(
+        isinstance(k, int) and _number(v) and v > 0 for k, v in lr_at_least.items()
+    ):
+        raise _FeatureError(f"criteria {name!r}: 'lr_at_least' maps counts to positive ratios")
+    fewer = raw.get("lr_fewer", 1.0)
+    if not _number(fewer) or fewer <= 0:
+        raise _FeatureError(f"criteria {name!r}: 'lr_fewer' is not a positive number")
+    return Criteria(
+        name=name,
+        source=" ".join(raw["source"].split()),
+        items=tuple(tuple(part) for part in items),
+        lr_at_least=tuple(sorted((int(k), float(v)) for k, v in lr_at_least.items())),
+        lr_fewer=float(fewer),
     )
 
 class _FeatureError(ValueError):
@@ -368,6 +496,8 @@ def _parse_features(
                 raise _FeatureError(f"{label} ({finding}): {key} {raw[key]!r} is not a number")
         if conditional and kind.value is None:
             raise _FeatureError(f"{label} ({finding}): this finding carries no value to compare")
+        if raw.get("source") is not None and not _text(raw["source"]):
+            raise _FeatureError(f"{label} ({finding}): source {raw['source']!r} is not text")
         if raw.get("value") is not None and not _text(raw["value"]):
             raise _FeatureError(f"{label} ({finding}): value {raw['value']!r} is not a word")
         features.append(
@@ -380,6 +510,7 @@ def _parse_features(
                 value=raw["value"].strip().lower() if raw.get("value") is not None else None,
                 group=raw.get("group"),
                 reason=raw.get("reason"),
+                source=raw.get("source"),
             )
         )
     return tuple(features)

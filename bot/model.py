@@ -28,11 +28,12 @@ class Finding:
 
 @dataclass(frozen=True)
 class RedFlag:
-    """A reason to see a clinician urgently, with how urgently."""
+    """A reason to see a clinician urgently, with how urgently, and the findings it rests on."""
 
     id: str
     urgency: Urgency
     reason: str
+    evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -19,14 +19,14 @@ from typing import Any
 import yaml
 
 from bot.knowledge import Cause, KnowledgeBase, load_knowledge_base
-from bot.matching import known_findings, likelihood_ratio, posterior, rank_causes
+from bot.matching import known_findings, likelihood_ratio, rank_causes
 from bot.model import CauseMatch, Finding
 from bot.vocabulary import DATA_DIR, load_vocabulary
 
 DEFAULT_PATH = DATA_DIR / "questions.yml"
 LEADING_FRACTION = 0.2  # a cause leads when its score is at least this share of the best one
 MIN_LEADING = 3
-FACTOR_WEIGHT = 0.1  # lifestyle factors matter, but telling causes apart matters more
+FACTOR_WEIGHT = 0.03  # per factor: lifestyle matters, but telling causes apart matters more
 MIN_GAIN = 0.01  # bits: below this a question is not worth the person's time
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -232,7 +232,7 @@ def next_question(
     total = sum(match.score for match in ranked) or 1.0
     leading = [(kb.get(match.id), match.score / total) for match in ranked]
     factors = [
-        (entry, posterior(entry.prior, likelihood_ratio(entry, known, kb))) for entry in kb.factors
+        entry for entry in kb.factors if not any(fid in known for fid in entry.noticed_by)
     ]
     best: tuple[float, Question] | None = None
     for question in questions:
@@ -258,7 +258,7 @@ def expected_gain(
     question: Question,
     known: dict[str, Finding],
     leading: list[tuple[Cause, float]],
-    factors: list[tuple[Cause, float]],
+    factors: list[Cause],
     kb: KnowledgeBase,
 ) -> float:
     """Expected entropy reduction (bits) from asking `question`."""
@@ -289,14 +289,10 @@ def expected_gain(
             if p_answer > 0:
                 expected += p_answer * _entropy([j / p_answer for j in joint])
         gain += _entropy(weights) - expected
-    uniform = 1.0 / len(buttons)
-    for entry, p in factors:
-        given = answer_likelihoods(entry)
-        expected = 0.0
-        for b in range(len(buttons)):
-            p_answer = p * given[b] + (1 - p) * uniform
-            expected += p_answer * _binary_entropy(p * given[b] / p_answer)
-        gain += FACTOR_WEIGHT * (_binary_entropy(p) - expected)
+    for entry in factors:
+        # The answer settles whether the factor applies when it can state the factor.
+        if any(fid in question.reveals for fid in entry.noticed_by):
+            gain += FACTOR_WEIGHT * _binary_entropy(entry.prior)
     return max(gain, 0.0)
 
 

@@ -1,7 +1,8 @@
 """Red-flag triage: findings in, red flags with their urgency out (most urgent first).
 
 The rules live in bot/data/red_flags.yml as conditions over finding ids and values; this module
-checks that file on load and evaluates it. Denied findings never trigger a flag.
+checks that file on load and evaluates it. A denied finding only counts where a rule asks for the
+denial (`{denied: id}`); it never stands in for the finding itself.
 """
 
 from __future__ import annotations
@@ -13,16 +14,11 @@ from typing import Any
 
 import yaml
 
+from bot.conditions import ConditionError, check_condition, holds, positive_ids
 from bot.model import URGENCY_ORDER, Finding, RedFlag
 from bot.vocabulary import DATA_DIR, load_vocabulary
 
 RED_FLAGS_PATH = DATA_DIR / "red_flags.yml"
-COMPARATORS = {
-    "gt": lambda a, b: a > b,
-    "lt": lambda a, b: a < b,
-    "ge": lambda a, b: a >= b,
-    "le": lambda a, b: a <= b,
-}
 
 
 class RedFlagError(ValueError):
@@ -30,75 +26,26 @@ class RedFlagError(ValueError):
 
 
 class Rule:
-    """One red flag: its id, urgency, reason and condition."""
+    """One red flag: its id, urgency, reason, source and condition."""
 
-    def __init__(self, flag_id: str, urgency: str, reason: str, when: Any) -> None:
+    def __init__(
+        self, flag_id: str, urgency: str, reason: str, when: Any, source: str = ""
+    ) -> None:
         self.id = flag_id
         self.urgency = urgency
         self.reason = reason
         self.when = when
+        self.source = source
 
-    def holds(self, present: dict[str, Finding]) -> bool:
-        """Whether the condition holds for the present findings."""
-        return _holds(self.when, present)
+    def holds(self, known: dict[str, Finding]) -> bool:
+        """Whether the condition holds for what is known (present and denied findings)."""
+        return holds(self.when, known)
 
-
-def _holds(condition: Any, present: dict[str, Finding]) -> bool:
-    if isinstance(condition, str):
-        return condition in present
-    if "not" in condition:
-        return not _holds(condition["not"], present)
-    if "all" in condition:
-        return all(_holds(part, present) for part in condition["all"])
-    if "any" in condition:
-        return any(_holds(part, present) for part in condition["any"])
-    if "unknown" in condition:
-        finding = present.get(condition["unknown"])
-        return finding is None or not isinstance(finding.value, (int, float))
-    finding = present.get(condition["value"])
-    if finding is None or not isinstance(finding.value, (int, float)):
-        return bool(condition.get("missing", False))
-    return all(
-        COMPARATORS[op](finding.value, limit)
-        for op, limit in condition.items() if op in COMPARATORS
-    )
-
-
-def _check(condition: Any, where: str, known: set[str]) -> None:
-    """Fail on a malformed condition, naming the flag and field."""
-    if isinstance(condition, str):
-        if condition not in known:
-            raise RedFlagError(f"{where}: field 'when': unknown finding {condition!r}")
-        return
-    if not isinstance(condition, dict) or not condition:
-        raise RedFlagError(f"{where}: field 'when': a condition must be an id or a mapping")
-    if "not" in condition:
-        if len(condition) != 1:
-            raise RedFlagError(f"{where}: field 'when': 'not' needs one condition alone")
-        _check(condition["not"], where, known)
-        return
-    if "all" in condition or "any" in condition:
-        key = "all" if "all" in condition else "any"
-        parts = condition[key]
-        if not isinstance(parts, list) or not parts or len(condition) != 1:
-            raise RedFlagError(f"{where}: field 'when': {key!r} needs a non-empty list alone")
-        for part in parts:
-            _check(part, where, known)
-        return
-    if "unknown" in condition:
-        if condition["unknown"] not in known or len(condition) != 1:
-            raise RedFlagError(f"{where}: field 'when': bad 'unknown' condition {condition!r}")
-        return
-    if condition.get("value") not in known:
-        value = condition.get("value")
-        raise RedFlagError(f"{where}: field 'when': unknown value finding {value!r}")
-    ops = [key for key in condition if key in COMPARATORS]
-    extra = set(condition) - set(COMPARATORS) - {"value", "missing"}
-    if not ops or extra:
-        raise RedFlagError(f"{where}: field 'when': bad comparison {condition!r}")
-    for op in ops:
-        if not isinstance(condition[op], (int, float)):
-            raise RedFlagError(f"{where}: field 'when': {op!r} needs a number")
+    def evidence(self, known: dict[str, Finding]) -> list[str]:
+        """The present findings the rule read as evidence (what a person may say is wrong)."""
+        ids: list[str] = []
+        positive_ids(self.when, ids)
+        return [fid for fid in dict.fromkeys(ids) if fid in known and known[fid].present]
 
 
 @cache
@@ -116,7 +63,7 @@ def load_rules(path: Path = RED_FLAGS_PATH) -> tuple[Rule, ...]:
         where = f"{path.name}: red flag {name or f'#{index}'!r}"
         if not isinstance(entry, dict):
             raise RedFlagError(f"{where}: must be a mapping")
-        for key in ("id", "urgency", "reason"):
+        for key in ("id", "urgency", "reason", "source"):
             if not isinstance(entry.get(key), str) or not entry[key].strip():
                 raise RedFlagError(f"{where}: field {key!r} is missing")
         if entry["urgency"] not in URGENCY_ORDER:
@@ -125,21 +72,35 @@ def load_rules(path: Path = RED_FLAGS_PATH) -> tuple[Rule, ...]:
             raise RedFlagError(f"{where}: field 'id' is a duplicate")
         if "when" not in entry:
             raise RedFlagError(f"{where}: field 'when' is missing")
-        _check(entry["when"], where, known)
+        try:
+            check_condition(entry["when"], known)
+        except ConditionError as error:
+            raise RedFlagError(f"{where}: field 'when': {error}") from None
         seen.add(name)
-        rules.append(Rule(name, entry["urgency"], " ".join(entry["reason"].split()), entry["when"]))
+        rules.append(Rule(
+            name, entry["urgency"], " ".join(entry["reason"].split()), entry["when"],
+            entry["source"],
+        ))
     return tuple(rules)
+
+
+def _known(findings: Iterable[Finding]) -> dict[str, Finding]:
+    """Findings by id; for one id stated both ways, the present statement (over-triage is the
+    safer error when a description contradicts itself)."""
+    known: dict[str, Finding] = {}
+    for finding in findings:
+        old = known.get(finding.id)
+        if old is None or (finding.present and not old.present):
+            known[finding.id] = finding
+    return known
 
 
 def triage(findings: Iterable[Finding]) -> list[RedFlag]:
     """The red flags the findings raise, one per id, most urgent first (file order within)."""
-    present: dict[str, Finding] = {}
-    for finding in findings:
-        if finding.present and finding.id not in present:
-            present[finding.id] = finding
+    known = _known(findings)
     flags = [
-        RedFlag(rule.id, rule.urgency, rule.reason)  # type: ignore[arg-type]
+        RedFlag(rule.id, rule.urgency, rule.reason, tuple(rule.evidence(known)))  # type: ignore[arg-type]
         for rule in load_rules()
-        if rule.holds(present)
+        if rule.holds(known)
     ]
     return sorted(flags, key=lambda flag: URGENCY_ORDER.index(flag.urgency))

@@ -245,9 +245,9 @@ async def test_explain_without_a_cause_asks_which_one() -> None:
 async def test_list_causes_by_category_and_all() -> None:
     _, dispatcher = await run(ActionListCauses(), "list_musculoskeletal")
     lines = said(dispatcher).splitlines()
-    assert sum(line.startswith("- ") for line in lines) == 10
+    assert sum(line.startswith("- ") for line in lines) == 11
     _, dispatcher = await run(ActionListCauses(), "list_all")
-    assert "21 possible causes" in said(dispatcher)
+    assert "22 possible causes" in said(dispatcher)
     assert len(dispatcher.messages[0]["buttons"]) == 3
 
 

@@ -103,4 +103,4 @@ def test_bad_input_gives_a_clear_error_and_non_zero_exit(args, stdin, message):
 def test_kb_check_reports_the_counts():
     result = run("kb-check")
     assert result.returncode == 0, result.stderr
-    assert "21 causes" in result.stdout and "4 aggravating factors" in result.stdout
+    assert "22 causes" in result.stdout and "4 aggravating factors" in result.stdout

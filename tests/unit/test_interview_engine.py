@@ -26,6 +26,11 @@ STATES = [
             "urinary_symptoms",
         )
     ],
+    [Finding("age", value=75)] + [
+        Finding(f)
+        for f in ("bilateral_leg_symptoms", "worse_walking", "better_sitting",
+                  "better_bending_forward", "sens_heaviness")
+    ],
 ]
 
 

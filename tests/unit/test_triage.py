@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot.extraction import extract_findings
-from bot.model import URGENCY_ORDER, Finding
+from bot.model import URGENCY_ORDER, Finding, RedFlag
 from bot.triage import RedFlagError, load_rules, triage
+from bot.wording import red_flag_advice
 
 
 def flags_of(text: str) -> dict[str, str]:
@@ -85,13 +86,40 @@ RED_FLAG_CASES = [
     ("colicky flank pain into the groin and blood in my urine", "renal_colic", "urgent"),
     ("pain in my loin that comes and goes and spreads to the groin, I'm peeing all the time "
      "and it stings", "renal_colic", "urgent"),
-    # --- soon: cancer, weight loss, unrelieved night pain
-    ("I had breast cancer five years ago and now my lower back hurts", "cancer", "soon"),
-    ("history of prostate cancer, back ache for a month", "cancer", "soon"),
-    ("I've lost a stone without trying and my back aches", "cancer", "soon"),
-    ("back pain and unexplained weight loss", "cancer", "soon"),
-    ("the pain is worst at night and no position helps", "cancer", "soon"),
-    ("pain keeps me up at night no matter how I lie", "cancer", "soon"),
+    # --- urgent: a history of cancer with new back pain (NG234: within 24 hours)
+    # --- soon: weight loss, unrelieved night pain
+    ("I had breast cancer five years ago and now my lower back hurts", "cancer", "urgent"),
+    ("history of prostate cancer, back ache for a month", "cancer", "urgent"),
+    ("I've lost a stone without trying and my back aches", "serious_cause", "soon"),
+    ("back pain and unexplained weight loss", "serious_cause", "soon"),
+    ("the pain is worst at night and no position helps", "serious_cause", "soon"),
+    ("pain keeps me up at night no matter how I lie", "serious_cause", "soon"),
+    # --- emergency: cancer, or an infection, with nerve symptoms; a known aneurysm
+    ("I had bowel cancer and now my back hurts and my legs feel weak", "cancer_nerve",
+     "emergency"),
+    ("history of breast cancer, new back pain and I can hardly walk", "cancer_nerve", "emergency"),
+    ("fever and back pain, and now my left leg is weak", "infection_nerve", "emergency"),
+    ("I've had chills all night and I can hardly walk", "infection_nerve", "emergency"),
+    ("they are keeping an eye on my aortic aneurysm and now my back aches", "known_aneurysm",
+     "emergency"),
+    ("I have a triple A and this back pain started today", "known_aneurysm", "emergency"),
+    # --- urgent: infection risk without a fever, feeling very unwell, bleeding in pregnancy
+    ("I inject heroin and my back has been getting worse for two weeks", "infection_risk",
+     "urgent"),
+    ("I'm on chemotherapy and my back hurts", "infection_risk", "urgent"),
+    ("I had back surgery last month and the pain is getting worse", "infection_risk", "urgent"),
+    ("my back is sore and I feel really unwell", "infection", "urgent"),
+    ("I'm 30 weeks pregnant, my back aches and there's some bleeding", "pregnancy_bleeding",
+     "urgent"),
+    ("pregnant and spotting with lower back pain", "pregnancy_bleeding", "urgent"),
+    # --- soon: pain between the shoulder blades; progressive non-mechanical pain; aneurysm risk
+    ("the pain is between my shoulder blades", "thoracic", "soon"),
+    ("my mid back hurts when I breathe in", "thoracic", "soon"),
+    ("it keeps getting worse and no position helps", "serious_cause", "soon"),
+    ("it is getting worse every week and it hurts at night", "serious_cause", "soon"),
+    ("I'm a 70 year old man, I smoke, and my back started hurting last week", "aneurysm_risk",
+     "soon"),
+    ("67 year old man, smoker, new lower back pain", "aneurysm_risk", "soon"),
     # --- soon: new back pain over 50 or under 20
     ("I'm 63 and this is the first time I've had back pain", "age", "soon"),
     ("I'm 58 with a new low back ache", "age", "soon"),
@@ -162,11 +190,11 @@ LAY_RED_FLAG_CASES = [
     ("agony in my side that comes and goes, spreading down to my privates; it hurts to pass water",
      "renal_colic", "urgent"),
     # weight loss, night pain
-    ("I've had to punch a new hole in my belt and I'm not dieting", "cancer", "soon"),
-    ("the weight is falling off me and my back aches", "cancer", "soon"),
-    ("I've dropped two dress sizes without trying", "cancer", "soon"),
-    ("at night it hurts whichever way I turn", "cancer", "soon"),
-    ("nothing I do at night eases it, lying or sitting", "cancer", "soon"),
+    ("I've had to punch a new hole in my belt and I'm not dieting", "serious_cause", "soon"),
+    ("the weight is falling off me and my back aches", "serious_cause", "soon"),
+    ("I've dropped two dress sizes without trying", "serious_cause", "soon"),
+    ("at night it hurts whichever way I turn", "serious_cause", "soon"),
+    ("nothing I do at night eases it, lying or sitting", "serious_cause", "soon"),
     # thin bones, steroids
     ("my bones are like chalk and I tripped on a step", "fracture_risk", "soon"),
     ("a bone density scan showed thinning and I bumped my back on a door", "fracture_risk", "soon"),
@@ -185,8 +213,8 @@ LAY_RED_FLAG_CASES = [
     ("I tumbled down a full flight of stairs", "major_trauma", "emergency"),
     ("I fell through the ceiling from the loft", "major_trauma", "emergency"),
     ("I'm roasting one minute and shivering the next", "infection", "urgent"),
-    ("I've gone gaunt and my back aches", "cancer", "soon"),
-    ("I had a lumpectomy a few years back and now my back hurts", "cancer", "soon"),
+    ("I've gone gaunt and my back aches", "serious_cause", "soon"),
+    ("I had a lumpectomy a few years back and now my back hurts", "cancer", "urgent"),
     ("I can hardly pee even though my bladder feels full", "cauda_equina", "emergency"),
     ("I soiled my underwear and didn't notice", "cauda_equina", "emergency"),
     ("both knees keep buckling on me", "bilateral_neuro", "emergency"),
@@ -286,7 +314,7 @@ def test_most_urgent_first_and_one_entry_per_flag() -> None:
     assert ids[0] == "cauda_equina"
     ranks = [URGENCY_ORDER.index(flag.urgency) for flag in flags]
     assert ranks == sorted(ranks)
-    assert {"cauda_equina", "infection", "cancer", "age"} == set(ids)
+    assert {"cauda_equina", "infection", "cancer", "age", "fracture_risk"} == set(ids)
 
 
 @pytest.mark.parametrize(("age", "flagged"), [(51, True), (50, False), (30, False),
@@ -312,16 +340,16 @@ def test_minor_trauma_needs_thin_bones_or_steroids() -> None:
         "fracture_risk"]
 
 
-def test_reasons_say_what_to_do_in_plain_words() -> None:
+def test_advice_says_what_to_do_in_plain_words_once() -> None:
     for rule in load_rules():
-        reason = rule.reason.lower()
-        assert "you have" not in reason
-        if rule.urgency == "emergency":
-            assert "emergency" in reason
-        elif rule.urgency == "urgent":
-            assert "today" in reason
-        else:
-            assert "days" in reason
+        assert "you have" not in rule.reason.lower()
+        flag = RedFlag(rule.id, rule.urgency, rule.reason)  # type: ignore[arg-type]
+        advice = " ".join(red_flag_advice([flag])).lower()
+        expected = {"emergency": "emergency", "urgent": "today", "soon": "days"}[rule.urgency]
+        assert expected in advice, rule.id
+        sentences = [s.strip() for s in advice.replace("\n", " ").split(". ") if s.strip()]
+        assert len(sentences) == len(set(sentences)), rule.id
+        assert advice.count("within the next few days") <= 1, rule.id
 
 
 # --------------------------------------------------------------------------- the rules file
@@ -333,19 +361,25 @@ def _write(tmp_path: Path, body: str) -> Path:
     return path
 
 
+HEAD = "red_flags:\n  - {id: x, "
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ("red_flags:\n  - {id: x, reason: r, when: fever}\n", r"'x'.*'urgency'"),
-        ("red_flags:\n  - {id: x, urgency: soonish, reason: r, when: fever}\n", r"'x'.*'urgency'"),
-        ("red_flags:\n  - {id: x, urgency: soon, reason: r, when: feverish}\n", r"'x'.*'when'"),
-        ("red_flags:\n  - {id: x, urgency: soon, reason: r}\n", r"'x'.*'when'"),
-        ("red_flags:\n  - {id: x, urgency: soon, when: fever}\n", r"'x'.*'reason'"),
-        ("red_flags:\n  - {id: x, urgency: soon, reason: r, when: {value: age, over: 3}}\n",
+        (HEAD + "reason: r, when: fever}\n", r"'x'.*'urgency'"),
+        (HEAD + "urgency: soonish, reason: r, source: s, when: fever}\n", r"'x'.*'urgency'"),
+        (HEAD + "urgency: soon, reason: r, source: s, when: feverish}\n", r"'x'.*'when'"),
+        (HEAD + "urgency: soon, reason: r, source: s}\n", r"'x'.*'when'"),
+        (HEAD + "urgency: soon, when: fever}\n", r"'x'.*'reason'"),
+        (HEAD + "urgency: soon, reason: r, when: fever}\n", r"'x'.*'source'"),
+        (HEAD + "urgency: soon, reason: r, source: s, when: {denied: feverish}}\n",
          r"'x'.*'when'"),
-        ("red_flags:\n  - {id: x, urgency: soon, reason: r, when: {any: []}}\n", r"'x'.*'when'"),
-        ("red_flags:\n  - {id: x, urgency: soon, reason: r, when: fever}\n"
-         "  - {id: x, urgency: soon, reason: r, when: fever}\n", r"'x'.*'id'"),
+        (HEAD + "urgency: soon, reason: r, source: s, when: {value: age, over: 3}}\n",
+         r"'x'.*'when'"),
+        (HEAD + "urgency: soon, reason: r, source: s, when: {any: []}}\n", r"'x'.*'when'"),
+        (HEAD + "urgency: soon, reason: r, source: s, when: fever}\n"
+         "  - {id: x, urgency: soon, reason: r, source: s, when: fever}\n", r"'x'.*'id'"),
         ("nothing: here\n", r"'red_flags'"),
     ],
 )
@@ -360,11 +394,15 @@ def test_the_shipped_rules_cover_the_safety_list() -> None:
     rules = {rule.id: rule.urgency for rule in load_rules()}
     assert rules == {
         "cauda_equina": "emergency", "bilateral_neuro": "emergency",
+        "cancer_nerve": "emergency", "infection_nerve": "emergency",
         "major_trauma": "emergency", "chest_pain": "emergency", "vascular": "emergency",
-        "infection": "urgent", "progressive_weakness": "urgent", "renal_colic": "urgent",
-        "cancer": "soon", "age": "soon", "fracture_risk": "soon", "inflammatory": "soon",
-        "claudication": "soon",
+        "known_aneurysm": "emergency",
+        "infection": "urgent", "infection_risk": "urgent", "cancer": "urgent",
+        "progressive_weakness": "urgent", "renal_colic": "urgent", "pregnancy_bleeding": "urgent",
+        "serious_cause": "soon", "thoracic": "soon", "age": "soon", "fracture_risk": "soon",
+        "aneurysm_risk": "soon", "inflammatory": "soon", "claudication": "soon",
     }
+    assert all(rule.source for rule in load_rules())
 
 
 def test_both_legs_in_the_claudication_pattern_are_soon_not_an_emergency() -> None:
