@@ -14,7 +14,9 @@ A blank spaCy English pipeline with medspaCy components, all rule based (no mode
 The phrases live in the data file; this module holds the logic. The pattern mini-language:
 words separated by spaces, each matching its simple inflections (sit: sits, sitting...);
 `a|b` one of several words; `@name` a word list from `macros`; `w?` an optional token; `*N` up
-to N filler tokens (never punctuation or a negation); `#num` a number; `^Word` exact case.
+to N filler tokens (never punctuation, a negation or a clause word such as "and"); `&N` the same
+but "and" and "or" may be among them ("feels rubbery and numb"); `#num` a number; `^Word` exact
+case.
 """
 
 from __future__ import annotations
@@ -48,9 +50,17 @@ PROXY_PRONOUNS = {"he", "she", "they", "his", "her", "him", "them", "their", "he
                   "my", "'s"}
 LEG_NERVE_SYMPTOMS = (
     "sens_numbness", "sens_tingling", "sens_heaviness", "sens_shooting", "sens_burning",
-    "leg_weakness", "severe_weakness", "foot_drop",
+    "leg_weakness", "severe_weakness", "foot_drop", "leg_numbness_spreading",
+)
+# after sport, only these still speak of the nerves in both legs (tired or burning legs do not)
+EXERTION_PROOF = (
+    "sens_numbness", "sens_tingling", "leg_weakness", "severe_weakness", "foot_drop",
+    "leg_numbness_spreading",
 )
 SIDE_IDS = {"side_one", "side_both", "side_alternating"}  # phrases that only say which side
+# the findings that say where and how it hurts: whoever they are said of is the person described
+COMPLAINT_GROUPS = {"location", "spread", "sensation", "worse", "better", "red_flag"}
+SHARED = {"too", "also"}  # "my husband has back pain too": the writer has it as well
 LEG_SPREAD = ("spread_thigh", "spread_thigh_back", "spread_thigh_front", "spread_below_knee",
               "spread_foot")
 
@@ -271,6 +281,9 @@ def load_patterns(path: Path = PATTERNS_PATH) -> PatternSet:
             isinstance(g, list) and g for g in groups
         ):
             raise PatternError(f"{path.name}: {where}: field 'words' needs two or more lists")
+        unless = rule.get("unless", [])
+        if not isinstance(unless, list) or not all(isinstance(g, list) and g for g in unless):
+            raise PatternError(f"{path.name}: {where}: field 'unless' must be lists of words")
     values = raw.get("values") or {}
     return PatternSet(
         macros=macros,
@@ -309,7 +322,7 @@ class PhraseCompiler:
         for phrase in phrases:
             for part in _split_hyphens(_expand_contractions(str(phrase))).split():
                 part = part.rstrip("?") or part
-                if part[0] in "*#^@=":
+                if part[0] in "*&#^@=":
                     continue
                 self.base_words |= {w.lower() for w in part.split("|") if w}
         self.canon: dict[str, str] = {}
@@ -318,6 +331,7 @@ class PhraseCompiler:
                 self.canon.setdefault(form, self.canon.get(base, base))
         self.vocabulary: set[str] = set(self.canon)
         self.gap_stop = sorted({self.canon.get(w, w) for w in patterns.gap_stop})
+        self.gap_stop_loose = sorted(set(self.gap_stop) - {"and", "or"})
         self._cache: dict[str, list[str]] = {}
 
     def _words(self, alternatives: str) -> list[str]:
@@ -341,8 +355,9 @@ class PhraseCompiler:
         for part in _split_hyphens(_expand_contractions(phrase)).split():
             optional = part.endswith("?") and len(part) > 1
             part = part[:-1] if optional else part
-            if part.startswith("*") and part[1:].isdigit():
-                gap = {"IS_PUNCT": False, "NORM": {"NOT_IN": self.gap_stop}, "OP": "?"}
+            if part[:1] in ("*", "&") and part[1:].isdigit():
+                stop = self.gap_stop if part[0] == "*" else self.gap_stop_loose
+                gap = {"IS_PUNCT": False, "NORM": {"NOT_IN": stop}, "OP": "?"}
                 tokens.extend(dict(gap) for _ in range(int(part[1:])))
                 continue
             if part == "#num":
@@ -521,6 +536,23 @@ class FindingExtractor:
             kept.append(span)
         return kept
 
+    @staticmethod
+    def _carried_family(span: Span) -> bool:
+        """Someone else is still the subject: a relative named earlier in the sentence, with no
+        comma and no word of the writer's own between ("my husband is on chemotherapy and now
+        has new back pain"; medspaCy's terminators end the relative's scope at "and now")."""
+        graph = span.doc._.context_graph
+        for modifier in graph.modifiers if graph else []:
+            start, end = modifier.modifier_span
+            if modifier.category != "FAMILY" or end > span.start:
+                continue
+            between = span.doc[end:span.start]
+            if span.sent.start <= start and not any(
+                t.is_punct or t.lower_ in FIRST_PERSON or t.norm_ in FIRST_PERSON for t in between
+            ) and len(between) <= 15:
+                return True
+        return False
+
     def _ids(self, span: Span) -> set[str]:
         return {entry["id"] for entry, _ in self._uses[span.label_.upper()]}
 
@@ -541,7 +573,7 @@ class FindingExtractor:
                     entry=entry,
                     span=span,
                     negated=negated,
-                    family=bool(span._.is_family),
+                    family=bool(span._.is_family) or self._carried_family(span),
                     hypothetical=bool(span._.is_hypothetical),
                     uncertain=bool(span._.is_uncertain),
                     denied_phrase=denial,
@@ -599,22 +631,80 @@ class FindingExtractor:
                     if not other.startswith("_"):
                         put(other, True, evidence)
         self._apply_markers(markers, found, put, doc)
-        self._sentence_rules(found, put, doc)
+        self._sentence_rules(found, put, doc, proxied)
+        if proxied is not None:
+            self._proxy_person(doc, proxied, found, put)
         if "age" not in found:
             self._bare_age(doc, hits, put)
         self._implications(found, put)
         return list(found.values())
 
     def _proxied_words(self, hits: list[_Hit]) -> set[str] | None:
-        """The relative someone writes for ("typing for my son"), or None if they write for
-        themself. That relative is the person described: their findings are not family history.
+        """The relative someone writes for, or None if they write for themself. That relative
+        is the person described: their findings are not family history.
+
+        Someone writes for a relative when they say so ("typing for my son"), or when every
+        word about where and how it hurts is said of relatives ("my husband has a bad back and
+        can't pee", "dad's back has gone and he's dragging his foot"): then whose back it is
+        tells whom the message is about. One statement of their own ("my back", "I can't
+        sleep with it") keeps the writer the person described.
         """
-        proxies = [h for h in hits if h.fid == "_proxy" and h.present and not h.family]
-        if not proxies:
-            return None
         relatives = self.patterns.macros["relative"]
-        return {t.lower_ for h in proxies for t in h.span if t.lower_ in relatives
-                or t.norm_ in relatives}
+        proxies = [h for h in hits if h.fid == "_proxy" and h.present and not h.family]
+        if proxies:
+            return {t.lower_ for h in proxies for t in h.span if t.lower_ in relatives
+                    or t.norm_ in relatives}
+        complaint = [h for h in hits if self._group(h.fid) in COMPLAINT_GROUPS]
+        if not any(self._group(h.fid) != "red_flag" for h in complaint):
+            return None  # "my dad had a car crash years ago" says nothing of anyone's pain
+        doc = complaint[0].span.doc
+        if any(t.lower_ in SHARED for t in doc):
+            return None  # "my husband has back pain too": the writer has it as well
+        graph = doc._.context_graph
+        close = self.patterns.macros.get("carer_of", relatives)
+        named = {t.lower_ for m in (graph.modifiers if graph else []) if m.category == "FAMILY"
+                 for t in doc[m.modifier_span[0]:m.modifier_span[1]]
+                 if t.lower_ in relatives or t.norm_ in relatives}
+        if named - close:
+            return None  # a friend's or colleague's story, not the person written for
+        if all(h.family for h in complaint):
+            return named
+        # "husband has an aortic aneurysm. woke up today with back pain": a relative named and
+        # not one word of the writer's own, but "my" before the relative
+        if named and not any(
+            (t.lower_ in FIRST_PERSON or t.norm_ in FIRST_PERSON) and not (
+                t.lower_ == "my" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in relatives)
+            for t in doc
+        ):
+            return named
+        return None
+
+    def _proxy_person(self, doc: Doc, proxied: set[str], found: dict[str, Finding],
+                      put: Put) -> None:
+        """The age and sex of the relative written for: "my husband (56)", "dad is 71",
+        "my son's 17"; "my wife" is female."""
+        sexes = self.patterns.sexes
+        if "sex" not in found:
+            for word in proxied:
+                if word in sexes:
+                    put("sex", True, word, sexes[word])
+                    break
+        if "age" in found:
+            return
+        units = set(self.patterns.weeks) | set(self.patterns.minutes) | NOT_AGE_AFTER
+        for token in doc:
+            if token.lower_ not in proxied:
+                continue
+            ahead = [t for t in doc[token.i + 1:token.i + 4]]
+            while ahead and ahead[0].lower_ in {"is", "'s", ",", "(", "who", "aged", "age", "now"}:
+                ahead = ahead[1:]
+            if not ahead or not re.fullmatch(r"\d{1,3}", ahead[0].text):
+                continue
+            after = doc[ahead[0].i + 1].lower_ if ahead[0].i + 1 < len(doc) else ""
+            if after in units or not 1 <= int(ahead[0].text) <= 110:
+                continue
+            put("age", True, doc[token.i:ahead[0].i + 1].text, int(ahead[0].text))
+            return
 
     @staticmethod
     def _about_proxied(hit: _Hit, proxied: set[str]) -> bool:
@@ -629,13 +719,19 @@ class FindingExtractor:
                 return False
         return True
 
-    def _sentence_rules(self, found: dict[str, Finding], put: Put, doc: Doc) -> None:
-        """Findings said by word groups spread over one sentence, none of them denied."""
+    def _sentence_rules(
+        self, found: dict[str, Finding], put: Put, doc: Doc, proxied: set[str] | None
+    ) -> None:
+        """Findings said by word groups spread over one sentence, none of them denied (nor said
+        of someone else than the person described)."""
         graph = doc._.context_graph
+        words = PROXY_PRONOUNS | (proxied or set())
         blocked = [
             m.scope_span for m in (graph.modifiers if graph else [])
             if m.category in {"NEGATED_EXISTENCE", "FAMILY", "HYPOTHETICAL"}
             and m.direction not in {"TERMINATE", "PSEUDO"}
+            and not (m.category == "FAMILY" and proxied is not None and all(
+                t.lower_ in words for t in doc[m.modifier_span[0]:m.modifier_span[1]]))
         ]
 
         def free(index: int) -> bool:
@@ -645,7 +741,10 @@ class FindingExtractor:
             if rule["id"] in found:
                 continue
             groups = [{str(w).lower() for w in group} for group in rule["words"]]
+            unless = [{str(w).lower() for w in group} for group in rule.get("unless") or []]
             for sent in doc.sents:
+                if any(any(t.lower_ in g or t.norm_ in g for t in sent) for g in unless):
+                    continue
                 if all(
                     any((t.lower_ in g or t.norm_ in g) and free(t.i) for t in sent)
                     for g in groups
@@ -701,6 +800,10 @@ class FindingExtractor:
         return self.patterns.numbers.get(text)
 
     def _read_age(self, span: Span) -> int | None:
+        for token, after in zip(span, span[1:], strict=False):
+            if token.lower_ == "year" and after.like_num:  # a UK school year: year 11 is 16
+                number = self._number(after.lower_)
+                return int(number) + 5 if number is not None and 7 <= number <= 13 else None
         for token in span:
             if re.fullmatch(r"\d{1,3}(s|'s)?[mf]?", token.lower_):
                 match = re.match(r"\d+", token.lower_)
@@ -817,11 +920,17 @@ class FindingExtractor:
         leg = {self.canon.get(w, w) for w in self.patterns.macros["leg"]}
         both = set(self.patterns.macros["both"])
         hurt = {self.canon.get(w, w) for w in self.patterns.macros["hurt"]}
+        exertion = {self.canon.get(w, w) for w in self.patterns.macros.get("exertion", ())}
         sentences = _sentences_of(found, doc)
         for sent in doc.sents:
             norms = [t.norm_ for t in sent]
             says_both = any(t.lower_ in plural for t in sent) or any(
-                n in both and any(m in leg for m in norms[i + 1:i + 4])
+                n in both and (
+                    any(m in leg for m in norms[i + 1:i + 4])
+                    # "it's in both now", "both of them": both of the legs named before
+                    or (any(m in leg or m == "sciatica" for m in norms[:i])
+                        and (i + 1 == len(norms) or norms[i + 1] in {"now", "too", "of", "sides"}
+                             or sent[i + 1].is_punct)))
                 for i, n in enumerate(norms)
             )
             # "both my feet are numb": nerve symptoms in both feet, not aching feet
@@ -837,7 +946,11 @@ class FindingExtractor:
             if not (says_both or feet_only) or sent.start in sentences.get("loc_widespread", set()):
                 continue
             painful = any(t.norm_ in hurt for t in sent) and not feet_only
-            for fid in LEG_NERVE_SYMPTOMS + (LEG_SPREAD if painful else ()):
+            symptoms = LEG_NERVE_SYMPTOMS + (LEG_SPREAD if painful else ())
+            if any(t.norm_ in exertion or t.lower_ in exertion for t in sent) \
+                    or "leg day" in sent.text.lower():
+                symptoms = EXERTION_PROOF
+            for fid in symptoms:
                 finding = found.get(fid)
                 if finding and finding.present and sent.start in sentences.get(fid, set()):
                     put("side_both", True, finding.evidence)
