@@ -9,11 +9,11 @@ Messages: each message's most urgent level, against the level its writer gave it
 `--url` the domain core's rules read it (`bot.screening.screen`), in process; with `--url` it is
 sent as the first message of a fresh conversation to a running Rasa server over REST, and the
 level is read from the reply (so the classifier's second net and the dialogue count too).
-Conversations: each scripted conversation is played over REST (`--url`) or in process against the
-interview (`bot.dialogue`), the person typing the scripted answer to whichever question comes; the
-level reached is the most urgent advice given. The benchmark prints sensitivity per urgency level,
-false alarms, and how many questions the screen added. It is a measurement, not a test: the exit
-code is 0 whatever the figures.
+Conversations: each scripted conversation is played over REST (`--url`) or in process against
+the interview (bench/simulated_patient.py), the person typing the scripted answer to whichever
+question comes; the level reached is the most urgent advice given. The benchmark prints
+sensitivity per urgency level, false alarms, and how many questions the screen added. It is a
+measurement, not a test: the exit code is 0 whatever the figures.
 
 Misses are listed for the development set only, unless `--show-misses`: a held-out set is for
 honest figures, not for tuning.
@@ -34,8 +34,9 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for path in (ROOT, ROOT / "bench"):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
 
 LEVELS = ("none", "soon", "urgent", "emergency")
 RANK = {level: index for index, level in enumerate(LEVELS)}
@@ -114,7 +115,7 @@ def run_messages_in_process(items: list[dict[str, Any]]) -> list[Outcome]:
 
 
 def run_conversations_in_process(items: list[dict[str, Any]]) -> list[Outcome]:
-    from bot.dialogue import simulate
+    from simulated_patient import simulate
 
     outcomes = []
     for item in items:
