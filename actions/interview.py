@@ -1,4 +1,4 @@
-"""The interview: record what a person says, check each answer, ask the next useful question."""
+"""The interview: record what a person says, read each reply, ask the next useful question."""
 
 from __future__ import annotations
 
@@ -9,9 +9,15 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.state import engine, interview_events, interview_from, latest_intent, latest_text
+from actions.state import interview_events, interview_from, latest_text, said_from, state_slots
 
 FORM = "interview_form"
+
+
+def send(dispatcher: CollectingDispatcher, messages: list[Any]) -> None:
+    for message in messages:
+        if message.text:
+            dispatcher.utter_message(text=message.text, buttons=message.buttons or None)
 
 
 class ActionRecordDescription(Action):
@@ -24,34 +30,23 @@ class ActionRecordDescription(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         interview = interview_from(tracker)
-        before = interview.red_flags()
-        learned = interview.add_text(latest_text(tracker))
-        for note in interview.acknowledge(learned, before):
-            dispatcher.utter_message(text=note)
-        return [
-            *interview_events(interview),
-            SlotSet("results_requested", False),
-            SlotSet("pending_question", None),
-        ]
+        said = said_from(tracker)
+        send(dispatcher, interview.describe(said.text, said.suspected))
+        interview.state.pending = None
+        interview.state.chosen = []
+        interview.state.results_requested = False
+        return interview_events(interview)
 
 
 def ask_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
-    """Asks the question that best separates the leading causes (or repeats the pending one)."""
+    """Asks the question the interview needs now (or the waiting one again)."""
     interview = interview_from(tracker)
-    pending = tracker.get_slot("pending_question")
-    question = interview.question(pending) if pending not in (None, *interview.asked) else None
-    question = question or interview.next_question()
-    if question is None:
-        # Nothing useful is left to ask: the form's validation will finish on the next turn.
-        dispatcher.utter_message(text=engine().wording.nothing_more_to_ask())
-        return [SlotSet("pending_question", None)]
-    message = engine().wording.question_message(question)
-    dispatcher.utter_message(text=message.text, buttons=message.buttons)
-    return [SlotSet("pending_question", question.id)]
+    send(dispatcher, interview.ask())
+    return [SlotSet("pending_question", interview.state.pending)]
 
 
 class ValidateInterviewForm(FormValidationAction):
-    """Keeps the interview going while a useful question remains, and checks every answer."""
+    """Keeps the interview going while a useful question remains, and reads every reply."""
 
     def name(self) -> str:
         return "validate_interview_form"
@@ -59,13 +54,13 @@ class ValidateInterviewForm(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        """Checks the answer, then asks the next question in the same call.
+        """Reads the reply, then asks the next question in the same call.
 
-        Rasa runs this on every turn of the form (its start, each answer, and its return after a
+        Rasa runs this on every turn of the form (its start, each reply, and its return after a
         detour). The domain has no `action_ask_answer`, so Rasa's form asks nothing itself: one
-        call to the action server per answer instead of two.
+        call to the action server per reply instead of two.
         """
-        # A message that did not fill `answer` (a red flag, a question about a cause) must leave
+        # A message that did not fill `answer` (a red flag, start over, forget me) must leave
         # this call without setting any slot, or Rasa's form would not give way to the rules.
         gave_way = _after_a_message(tracker) and "answer" not in tracker.slots_to_validate()
         events = await super().run(dispatcher, tracker, domain)  # `tracker` now has their slots
@@ -83,10 +78,7 @@ class ValidateInterviewForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        if tracker.get_slot("results_requested"):
-            return []
-        interview = interview_from(tracker)
-        return domain_slots if interview.wants_more() else []
+        return domain_slots if interview_from(tracker).wants_more() else []
 
     async def validate_answer(
         self,
@@ -95,32 +87,37 @@ class ValidateInterviewForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> dict[str, Any]:
-        wording = engine().wording
         interview = interview_from(tracker)
-        question = interview.question(tracker.get_slot("pending_question"))
-        intent = latest_intent(tracker)
-        if question is None:
-            # An answer with no question waiting: read it as more description.
-            interview.add_text(latest_text(tracker))
-            return {"answer": None, **_slots(interview)}
-        if intent == "ask_why":
-            dispatcher.utter_message(text=wording.why(question))
-            return {"answer": None}
-        if intent == "show_results":
-            return {"answer": None, "results_requested": True, "pending_question": None}
-        if intent == "dont_know":
-            interview.skip(question)
-            return {"answer": None, "pending_question": None, **_slots(interview)}
-        yes_no = {"affirm": True, "deny": False}.get(intent)
-        outcome = interview.answer(question, latest_text(tracker), _choice(tracker), yes_no)
-        if not outcome.accepted:
-            dispatcher.utter_message(text=wording.answer_hint(question))
-            return {"answer": None}
-        result: dict[str, Any] = {"answer": None, "pending_question": None, **_slots(interview)}
-        if interview.urgent_red_flags():
-            # A chosen answer raised a red flag: stop asking; the results give the advice.
-            result["results_requested"] = True
-        return result
+        send(dispatcher, interview.reply(said_from(tracker)))
+        return {"answer": None, **state_slots(interview)}
+
+
+class ActionCorrect(Action):
+    """"That's wrong": corrects the findings (or takes back the last warning's) and goes on."""
+
+    def name(self) -> str:
+        return "action_correct"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        interview = interview_from(tracker)
+        send(dispatcher, interview.correct(latest_text(tracker)))
+        return interview_events(interview)
+
+
+class ActionChecked(Action):
+    """"I've been checked": the interview goes on, and the warning stays in the summary."""
+
+    def name(self) -> str:
+        return "action_checked"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        interview = interview_from(tracker)
+        send(dispatcher, interview.checked())
+        return interview_events(interview)
 
 
 def _after_a_message(tracker: Tracker) -> bool:
@@ -133,15 +130,3 @@ def _after_a_message(tracker: Tracker) -> bool:
         if event.get("event") == "action" and event.get("name") != FORM:
             return event.get("name") == "action_listen"
     return False
-
-
-def _slots(interview: Any) -> dict[str, Any]:
-    return {event["name"]: event["value"] for event in interview_events(interview)}
-
-
-def _choice(tracker: Tracker) -> str | None:
-    """The option a button carried (`/inform{"choice": "<question>:<index>"}`), if any."""
-    for entity in (tracker.latest_message or {}).get("entities") or []:
-        if entity.get("entity") == "choice":
-            return str(entity.get("value"))
-    return None

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.state import engine, interview_from
+from actions.state import engine, interview_events, interview_from
 
 Events = list[dict[str, Any]]
 
@@ -29,12 +29,17 @@ class ActionShowResults(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Events:
         interview = interview_from(tracker)
-        assessment = interview.assess()
-        _send(dispatcher, engine().wording.results(assessment))
+        if interview.screen_left() and not interview.urgent_red_flags():
+            # no results without the warning-sign screen: it is asked first, once
+            _send(dispatcher, interview.request_results())
+            return [*interview_events(interview), FollowupAction("interview_form")]
+        _send(dispatcher, interview.results())
+        shown = engine().wording.shown(interview.assess())
         return [
-            SlotSet("shown_causes", [cause.id for cause in engine().wording.shown(assessment)]),
+            SlotSet("shown_causes", [cause.id for cause in shown]),
             SlotSet("results_requested", False),
             SlotSet("pending_question", None),
+            SlotSet("chosen", []),
         ]
 
 
@@ -96,8 +101,7 @@ class ActionClinicianSummary(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Events:
-        interview = interview_from(tracker)
-        _send(dispatcher, engine().wording.clinician_summary(interview.assess()))
+        _send(dispatcher, interview_from(tracker).summary())
         return []
 
 

@@ -37,9 +37,10 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from bot.model import Finding
-from bot.vocabulary import DATA_DIR, load_vocabulary
+from bot.vocabulary import DATA_DIR, load_relations, load_vocabulary
 
 PATTERNS_PATH = DATA_DIR / "finding_patterns.yml"
+ANSWERS_PATH = DATA_DIR / "answer_patterns.yml"
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SPAN_GROUP = "lbp_findings"
 Put = Callable[..., None]  # records one finding: put(id, present, evidence, value=None)
@@ -85,10 +86,20 @@ NOT_AGE_AFTER = {"%", "kg", "kilos", "stone", "lbs", "pounds", "times", "degrees
 
 
 _CONTRACTIONS_RE = tuple((re.compile(old), new) for old, new in CONTRACTIONS)
+# Contractions typed without the apostrophe, as the tokenizer splits them ("whats" is "what",
+# "s"): a phrase's "whats" is written "what 's", and the text's "s" after such a word is read
+# as "'s" (and "m" after "i" as "am").
+BARE_CONTRACTIONS = {"whats": "what 's", "thats": "that 's", "wheres": "where 's",
+                     "theres": "there 's", "hes": "he 's", "shes": "she 's"}
+_BARE_RE = re.compile(r"\b(" + "|".join(BARE_CONTRACTIONS) + r")\b")
+SPLIT_CONTRACTIONS = {("s", "what"): "'s", ("s", "that"): "'s", ("s", "where"): "'s",
+                      ("s", "there"): "'s", ("s", "he"): "'s", ("s", "she"): "'s",
+                      ("s", "it"): "'s", ("m", "i"): "am"}
 
 
 @cache
 def _expand_contractions(phrase: str) -> str:
+    phrase = _BARE_RE.sub(lambda m: BARE_CONTRACTIONS[m.group(1)], phrase)
     if "'" not in phrase:
         return phrase  # most phrases: nothing to expand (keeps loading fast)
     for old, new in _CONTRACTIONS_RE:
@@ -220,7 +231,6 @@ class PatternSet:
     sexes: dict[str, str]
     context: list[dict[str, Any]]
     findings: list[dict[str, Any]]
-    implies: dict[str, list[str]]
     combine: dict[str, list[str]]
     sentence_rules: list[dict[str, Any]]
     vocabulary: set[str] = field(default_factory=set)
@@ -261,11 +271,6 @@ def load_patterns(path: Path = PATTERNS_PATH) -> PatternSet:
         _need(entry, "phrases", list, where)
         if entry.get("direction", "FORWARD").upper() not in ConTextRule._ALLOWED_DIRECTIONS:
             raise PatternError(f"{path.name}: {where}: field 'direction' is unknown")
-    implies = raw.get("implies") or {}
-    for source, targets in implies.items():
-        for fid in [source, *targets]:
-            if fid not in known:
-                raise PatternError(f"{path.name}: implies {source!r}: unknown finding {fid!r}")
     combine = raw.get("combine") or {}
     for target, sources in combine.items():
         for fid in [target, *sources]:
@@ -299,7 +304,6 @@ def load_patterns(path: Path = PATTERNS_PATH) -> PatternSet:
         sexes={str(k): str(v) for k, v in values.get("sexes", {}).items()},
         context=raw.get("context") or [],
         findings=findings,
-        implies=implies,
         combine=combine,
         sentence_rules=sentence_rules,
     )
@@ -398,6 +402,10 @@ class _Normaliser:
 
     def __call__(self, doc: Doc) -> Doc:
         for token in doc:
+            if token.i and (token.lower_, doc[token.i - 1].lower_) in SPLIT_CONTRACTIONS \
+                    and token.idx == doc[token.i - 1].idx + len(doc[token.i - 1]):
+                token.norm_ = SPLIT_CONTRACTIONS[token.lower_, doc[token.i - 1].lower_]
+                continue
             word = token.norm_
             if token.lower_ in self.spellings:
                 word = self.spellings[token.lower_]
@@ -426,6 +434,7 @@ class _Hit:
     hypothetical: bool
     uncertain: bool
     denied_phrase: bool
+    historical: bool = False
 
     @property
     def present(self) -> bool:
@@ -435,14 +444,16 @@ class _Hit:
 class FindingExtractor:
     """Reads findings from one free-text description."""
 
-    def __init__(self, path: Path = PATTERNS_PATH) -> None:
+    def __init__(self, path: Path = PATTERNS_PATH, answers: Path | None = ANSWERS_PATH) -> None:
         self.patterns = load_patterns(path)
         self.vocabulary = load_vocabulary()
+        answer_phrases = load_answer_phrases(answers) if answers is not None else {}
         compiler = PhraseCompiler(self.patterns, [
-            phrase
-            for entry in [*self.patterns.findings, *self.patterns.context]
-            for key in ("phrases", "denied")
-            for phrase in entry.get(key) or []
+            *(phrase
+              for entry in [*self.patterns.findings, *self.patterns.context]
+              for key in ("phrases", "denied")
+              for phrase in entry.get(key) or []),
+            *(phrase for phrases in answer_phrases.values() for phrase in phrases),
         ])
         nlp = spacy.blank("en")
         nlp.add_pipe("sentencizer", config={"punct_chars": [".", "!", "?", ";", "\n"]})
@@ -487,6 +498,19 @@ class FindingExtractor:
                     on_modifies=_not_first_person_between if category == "FAMILY" else None,
                 ))
         context.add(context_rules)
+        # How answers are said ("bit by bit"): matched beside the findings, never as targets of
+        # their own, so they cannot take a negation away from a finding.
+        self._answer_keys: dict[int, list[str]] = {}
+        answer_rules: dict[str, tuple[list[dict[str, Any]], list[str]]] = {}
+        for key, phrases in answer_phrases.items():
+            for phrase in phrases:
+                answer_rules.setdefault(phrase, (compiler.compile(phrase), []))[1].append(key)
+        rule_list = []
+        for number, (pattern, keys) in enumerate(answer_rules.values()):
+            label = f"ANSWER{number}"
+            self._answer_keys[nlp.vocab.strings.add(label)] = keys
+            rule_list.append((label, pattern, None))
+        self._answer_matcher = AnchoredMatcher(nlp.vocab, rule_list)
         normaliser.spellings = self.patterns.spellings
         normaliser.canon = compiler.canon
         self.canon = compiler.canon
@@ -575,6 +599,7 @@ class FindingExtractor:
                     negated=negated,
                     family=bool(span._.is_family) or self._carried_family(span),
                     hypothetical=bool(span._.is_hypothetical),
+                    historical=bool(span._.is_historical),
                     uncertain=bool(span._.is_uncertain),
                     denied_phrase=denial,
                 ))
@@ -582,9 +607,55 @@ class FindingExtractor:
 
     def extract(self, text: str) -> list[Finding]:
         """All findings stated in `text`, one per id, in order of first mention."""
+        return self.read(text).findings
+
+    def read(self, text: str, replying: bool = False) -> Reading:
+        """The findings stated in `text` and the interview answers its words say. In a reply to
+        a question (`replying`), "he" and "she" are the person the interview is about ("he had
+        prostate cancer years ago" from someone writing for a partner)."""
         if not text or not text.strip():
-            return []
+            return Reading([], {})
         doc = self.nlp(text)
+        return Reading(self._findings(doc, replying), self._answers(doc))
+
+    def _answers(self, doc: Doc) -> dict[str, AnswerMark]:
+        """"question:payload" -> how the words said it (see `AnswerMark`). A phrase inside a longer
+        answer phrase is not read ("sitting" inside "getting up from sitting"). Answers about
+        a relative count: the person answering speaks of whoever the interview is about."""
+        graph = doc._.context_graph
+        negations = [
+            m.scope_span for m in (graph.modifiers if graph else [])
+            if m.category in {"NEGATED_EXISTENCE", "NOT_HELPFUL"}
+            and m.direction not in {"TERMINATE", "PSEUDO"}
+        ]
+        hypothetical = [m.scope_span for m in (graph.modifiers if graph else [])
+                        if m.category == "HYPOTHETICAL"]
+        matches = self._answer_matcher(doc)
+        # findings said in longer words, so that a reader can let them speak for themselves
+        spans = [(span.start, span.end, frozenset(self._ids(span)))
+                 for span in self._settle(doc.spans.get(SPAN_GROUP, []))
+                 if not self._ids(span) <= SIDE_IDS]
+        said: dict[str, AnswerMark] = {}
+        for match_id, start, end in matches:
+            if any(m[1] <= start and end <= m[2] and (m[2] - m[1]) > (end - start)
+                   for m in matches):
+                continue
+            if any(s0 <= start and end <= s1 for s0, s1 in hypothetical):
+                continue
+            present = not any(s0 <= start and end <= s1 for s0, s1 in negations)
+            inside = frozenset().union(*(ids for s0, s1, ids in spans
+                                         if s0 <= start and end <= s1 and s1 - s0 > end - start))
+            for key in self._answer_keys[match_id]:
+                old = said.get(key)
+                said[key] = AnswerMark(
+                    present=(old.present if old else False) or present,
+                    words=max(old.words if old else 0, end - start),
+                    start=min(old.start if old else start, start),
+                    inside=(old.inside if old else frozenset()) | inside,
+                )
+        return said
+
+    def _findings(self, doc: Doc, replying: bool = False) -> list[Finding]:
         found: dict[str, Finding] = {}
 
         def put(fid: str, present: bool, evidence: str, value: int | str | None = None) -> None:
@@ -597,8 +668,11 @@ class FindingExtractor:
             found[fid] = Finding(fid, present, value, evidence)
 
         hits = [h for h in self._hits(doc) if not h.hypothetical
-                and (not h.uncertain or self._is_red_flag(h.fid))]
+                and (not h.uncertain or self._is_red_flag(h.fid))
+                and not (h.historical and self._is_red_flag(h.fid))]  # a red flag is a new sign
         proxied = self._proxied_words(hits)
+        if proxied is None and replying:
+            proxied = set()  # pronouns only: "he", "she", "his", "her"
         if proxied is None:
             hits = [h for h in hits if not h.entry.get("proxy_only")]
         markers: list[_Hit] = []
@@ -728,7 +802,7 @@ class FindingExtractor:
         words = PROXY_PRONOUNS | (proxied or set())
         blocked = [
             m.scope_span for m in (graph.modifiers if graph else [])
-            if m.category in {"NEGATED_EXISTENCE", "FAMILY", "HYPOTHETICAL"}
+            if m.category in {"NEGATED_EXISTENCE", "FAMILY", "HYPOTHETICAL", "HISTORICAL"}
             and m.direction not in {"TERMINATE", "PSEUDO"}
             and not (m.category == "FAMILY" and proxied is not None and all(
                 t.lower_ in words for t in doc[m.modifier_span[0]:m.modifier_span[1]]))
@@ -804,11 +878,16 @@ class FindingExtractor:
             if token.lower_ == "year" and after.like_num:  # a UK school year: year 11 is 16
                 number = self._number(after.lower_)
                 return int(number) + 5 if number is not None and 7 <= number <= 13 else None
+        doc = span.doc
         for token in span:
             if re.fullmatch(r"\d{1,3}(s|'s)?[mf]?", token.lower_):
                 match = re.match(r"\d+", token.lower_)
                 number = int(match.group()) if match else 0
-                return number + 5 if re.search(r"\ds", token.lower_) else number
+                after = doc[token.i + 1].lower_ if token.i + 1 < len(doc) else ""
+                if re.search(r"\ds", token.lower_) or after in ("s", "'s"):  # "60s", "60 's"
+                    before = doc[token.i - 1].lower_ if token.i else ""
+                    return number + {"early": 2, "late": 8}.get(before, 5)
+                return number
         for token in span:
             decades = self.patterns.decades
             decade = decades.get(token.norm_) or decades.get(token.lower_)
@@ -818,7 +897,7 @@ class FindingExtractor:
             if match:
                 number = int(match.group(1))
                 return number + 5 if match.group(2) else number
-            number = self._number(token.lower_)
+            number = self._number(token.lower_) if token.lower_ not in ("a", "an") else None
             if number is not None and number >= 1:
                 return int(number)
         return None
@@ -829,7 +908,7 @@ class FindingExtractor:
             match = re.fullmatch(r"\d{1,3}([mf])", lower)
             if match:
                 lower = match.group(1)
-            if lower in self.patterns.sexes:
+            if lower in self.patterns.sexes and token.norm_ != "am":  # the m of "im 47"
                 return self.patterns.sexes[lower]
         return None
 
@@ -962,7 +1041,7 @@ class FindingExtractor:
         changed = True
         while changed:
             changed = False
-            for source, targets in self.patterns.implies.items():
+            for source, targets in load_relations().implies.items():
                 finding = found.get(source)
                 if finding is None or not finding.present:
                     continue
@@ -970,6 +1049,9 @@ class FindingExtractor:
                     if target not in found:
                         put(target, True, finding.evidence)
                         changed = True
+        for target, parts in load_relations().either.items():
+            if target not in found and all(p in found and not found[p].present for p in parts):
+                put(target, False, found[parts[0]].evidence)
         leg_spread = ("spread_thigh", "spread_below_knee", "spread_foot", "bilateral_leg_symptoms")
         if "no_leg_pain" not in found and any(
             fid in found and found[fid].present for fid in leg_spread
@@ -1025,7 +1107,7 @@ class AnchoredMatcher:
         words = set()
         for token in doc:
             words.update((("NORM", token.norm_), ("LOWER", token.lower_), ("ORTH", token.text)))
-        found = set(self._unanchored(doc))
+        found = set(self._unanchored(doc)) if len(self._unanchored) else set()
         for word in words:
             matcher = self._by_word.get(word)
             if matcher is not None:
@@ -1084,6 +1166,47 @@ def _sentences_of(found: dict[str, Finding], doc: Doc) -> dict[str, set[int]]:
             if finding.evidence in sent.text:
                 out.setdefault(fid, set()).add(sent.start)
     return out
+
+
+@dataclass(frozen=True)
+class AnswerMark:
+    """How a text said one interview answer: `present` is False when only denied ("not when I
+    sit"); `words` is the length of its longest phrase, `start` where it was first said, and
+    `inside` the findings whose longer words hold it ("desk" inside "long days at my desk")."""
+
+    present: bool
+    words: int
+    start: int
+    inside: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one text says: its findings, and the interview answers its words give."""
+
+    findings: list[Finding]
+    answers: dict[str, AnswerMark]  # "question:payload" -> how it was said
+
+
+def load_answer_phrases(path: Path = ANSWERS_PATH) -> dict[str, list[str]]:
+    """"question:payload" -> its phrases, from the `answers` section of answer_patterns.yml."""
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)  # noqa: S506
+    out: dict[str, list[str]] = {}
+    for question, buttons in (raw.get("answers") or {}).items():
+        if not isinstance(buttons, dict):
+            raise PatternError(f"{path.name}: answers {question!r}: must map payloads to phrases")
+        for payload, phrases in buttons.items():
+            if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+                raise PatternError(
+                    f"{path.name}: answers {question!r}: {payload!r}: field 'phrases' must be "
+                    "a list of phrases")
+            out[f"{question}:{payload}"] = phrases
+    return out
+
+
+def read_text(text: str, replying: bool = False) -> Reading:
+    """Findings and answer words in `text`, using the cached extractor."""
+    return default_extractor().read(text, replying)
 
 
 @lru_cache(maxsize=1)

@@ -14,6 +14,8 @@ from bot.model import Finding
 from bot.vocabulary import DATA_DIR, FindingKind, load_vocabulary
 
 DEFAULT_PATH = DATA_DIR / "knowledge_base.yml"
+WARNINGS_PATH = DATA_DIR / "warnings.yml"
+WARNING_TEXT = ("id", "name", "explanation", "checked", "act")
 CATEGORIES = ("musculoskeletal", "pathological", "aggravating")
 CAUSE_CATEGORIES = ("musculoskeletal", "pathological")
 EVIDENCE_LEVELS = ("strong", "moderate", "weak")
@@ -174,6 +176,18 @@ class Cause:
 
 
 @dataclass(frozen=True)
+class Condition:
+    """A serious condition a red-flag warning is there to catch, explained in plain words."""
+
+    id: str
+    name: str
+    synonyms: tuple[str, ...]
+    explanation: str
+    checked: str
+    act: str
+
+
+@dataclass(frozen=True)
 class Principle:
     """A general statement from the seed page that holds across causes."""
 
@@ -192,6 +206,7 @@ class KnowledgeBase:
     ) -> None:
         self._entries = {entry.id: entry for entry in entries}
         self.derived = list(derived or [])
+        self.conditions: dict[str, Condition] = {}
         self.category_features = category_features or {}
         self.principles = list(principles or [])
         self.causes = [entry for entry in entries if not entry.is_factor]
@@ -247,16 +262,17 @@ class KnowledgeBase:
             if cause_id not in self._entries or self._entries[cause_id].category != category
         ]
 
-    def lookup(self, words: str) -> Cause | None:
-        """The entry whose id, name or synonym matches `words` (case-insensitive), if any."""
+    def lookup(self, words: str) -> Cause | Condition | None:
+        """The entry (or warned-about condition) whose id, name or synonym matches `words`
+        (case-insensitive), if any."""
         wanted = " ".join(words.lower().replace("_", " ").replace("-", " ").split())
-        for entry in self._entries.values():
+        for entry in [*self._entries.values(), *self.conditions.values()]:
             names = (entry.id.replace("_", " "), entry.name, *entry.synonyms)
             if any(" ".join(name.lower().replace("-", " ").split()) == wanted for name in names):
                 return entry
         return None
 
-    def resolve(self, words: str, longest: int = 4) -> Cause | None:
+    def resolve(self, words: str, longest: int = 4) -> Cause | Condition | None:
         """The entry `words` names, or the one named by its longest matching run of words.
 
         "viscerogenic back" and "a tight psoas" still find their entry; words that name no
@@ -281,7 +297,33 @@ def load_knowledge_base(path: Path | str | None = None) -> KnowledgeBase:
 
 @lru_cache(maxsize=1)
 def _load_default() -> KnowledgeBase:
-    return _load(DEFAULT_PATH)
+    kb = _load(DEFAULT_PATH)
+    kb.conditions = load_conditions()
+    return kb
+
+
+def load_conditions(path: Path = WARNINGS_PATH) -> dict[str, Condition]:
+    """The conditions the warnings are about (bot/data/warnings.yml), checked on load."""
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
+    out: dict[str, Condition] = {}
+    for index, item in enumerate(raw.get("warnings") or []):
+        name = item.get("id") if isinstance(item, dict) else None
+        where = f"{path.name}: condition {name or f'#{index}'!r}"
+        if not isinstance(item, dict):
+            raise KnowledgeBaseError(f"{where}: must be a mapping")
+        for key in WARNING_TEXT:
+            if not _text(item.get(key)):
+                raise KnowledgeBaseError(f"{where}: field {key!r} is missing or empty")
+        synonyms = item.get("synonyms")
+        if not isinstance(synonyms, list) or not all(_text(s) for s in synonyms):
+            raise KnowledgeBaseError(f"{where}: field 'synonyms' must be a list of words")
+        if name in out:
+            raise KnowledgeBaseError(f"{where}: field 'id' is a duplicate")
+        out[name] = Condition(
+            id=name, name=item["name"], synonyms=tuple(synonyms),
+            **{key: " ".join(item[key].split()) for key in ("explanation", "checked", "act")},
+        )
+    return out
 
 
 def _load(path: Path) -> KnowledgeBase:

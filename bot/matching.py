@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.conditions import holds
+from bot.describing import describe
 from bot.knowledge import Cause, Feature, KnowledgeBase, load_knowledge_base
 from bot.model import CauseMatch, FactorMatch, Finding
 from bot.vocabulary import load_vocabulary
@@ -106,26 +107,6 @@ def posterior(prior: float, ratio: float) -> float:
     """Probability after multiplying the prior odds by `ratio`."""
     odds = prior / (1.0 - prior) * ratio
     return odds / (1.0 + odds)
-
-
-def describe(finding: Finding, feature: Feature | None = None) -> str:
-    """The person's finding in plain words, e.g. "pain shooting below the knee"."""
-    vocabulary = load_vocabulary()
-    kind = vocabulary.get(finding.id)
-    if finding.present and feature is not None and feature.reason:
-        return feature.reason
-    if kind is None:
-        return finding.id.replace("_", " ")
-    if not finding.present:
-        return kind.denied or f"not {kind.label}"
-    if finding.value is None or finding.value == "":
-        return kind.label
-    if finding.id == "age":
-        return f"being {finding.value} years old"
-    if finding.id == "sex":
-        return f"being {finding.value}"
-    unit = {"minutes": "minutes", "weeks": "weeks"}.get(kind.value or "", "")
-    return f"{kind.label} (about {finding.value} {unit})".replace(" )", ")")
 
 
 def _reasons(items: list[Contribution], favour: bool) -> list[str]:

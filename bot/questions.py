@@ -11,6 +11,7 @@ all that the knowledge base's likelihood ratios allow.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +29,9 @@ LEADING_FRACTION = 0.2  # a cause leads when its score is at least this share of
 MIN_LEADING = 3
 FACTOR_WEIGHT = 0.03  # per factor: lifestyle matters, but telling causes apart matters more
 MIN_GAIN = 0.01  # bits: below this a question is not worth the person's time
+STAGES = ("screen", "early", "")
+NONE = "none"  # the "None of these" answer of a several-choice question
+DONT_KNOW = "dont_know"
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -48,8 +52,8 @@ class Button:
 
     @property
     def dont_know(self) -> bool:
-        """True for the "I don't know" kind of answer, which sets nothing."""
-        return not self.present and not self.denied
+        """True for the "I don't know" answer (payload `dont_know`), which sets nothing."""
+        return self.payload == DONT_KNOW
 
     def findings(self) -> list[Finding]:
         """The findings this answer sets."""
@@ -88,6 +92,39 @@ class Question:
     reveals: tuple[str, ...]
     buttons: tuple[Button, ...]
     only_if: OnlyIf | None = None
+    stage: str = ""
+    multiple: bool = False
+    numeric: bool = False
+    no_answer: str = ""  # what a plain "no" answers ("It stays in my back"), if anything
+    read_findings: bool = True  # whether the findings the words state choose its answers
+
+    @property
+    def options(self) -> tuple[Button, ...]:
+        """The answers that say something (not "I don't know")."""
+        return tuple(button for button in self.buttons if not button.dont_know)
+
+    def shown(self, known: dict[str, Finding], chosen: Iterable[str] = ()) -> list[Button]:
+        """The answers worth offering: for a screen, not the signs already said or denied;
+        for a several-choice question, not the answers already chosen."""
+        chosen = set(chosen)
+        shown = []
+        for button in self.options:
+            if button.payload in chosen:
+                continue
+            if self.stage == "screen" and button.present and all(
+                fid in known for fid in button.present
+            ):
+                continue
+            shown.append(button)
+        return shown
+
+    def none_findings(self, shown: Iterable[Button]) -> list[Finding]:
+        """What "None of these" denies: every other answer offered."""
+        return [
+            Finding(fid, present=False)
+            for button in shown if button.payload != NONE
+            for fid in button.present
+        ]
 
     def button(self, choice: Button | int | str) -> Button:
         """The button meant by a Button, an index, a payload, a title or "question_id:payload"."""
@@ -108,7 +145,10 @@ class Question:
         raise ValueError(f"question {self.id!r} has no answer {choice!r}")
 
     def is_answered(self, known: dict[str, Finding]) -> bool:
-        """True when what it would reveal is already known (one present, or all known)."""
+        """True when what it would reveal is already known (one present, or all known); a
+        screen is answered when no sign is left to offer."""
+        if self.stage == "screen":
+            return not [b for b in self.shown(known) if b.payload != NONE]
         if any(fid in known and known[fid].present for fid in self.reveals):
             return True
         return all(fid in known for fid in self.reveals)
@@ -155,11 +195,21 @@ def _load(path: Path) -> tuple[Question, ...]:
         )
         if len(buttons) < 2:
             raise fail("buttons", "needs at least two answers")
-        if not any(button.dont_know for button in buttons):
+        if not any(button.dont_know and not button.present and not button.denied
+                   for button in buttons):
             raise fail("buttons", "needs an \"I don't know\" answer that sets nothing")
         if len({button.payload for button in buttons}) != len(buttons):
             raise fail("buttons", "payloads must be unique")
         only_if = _parse_only_if(item.get("only_if"), fail, vocabulary)
+        stage = item.get("stage") or ""
+        if stage not in STAGES:
+            raise fail("stage", f"{stage!r} is not one of {STAGES[:-1]}")
+        for key in ("multiple", "numeric", "read_findings"):
+            if not isinstance(item.get(key, key == "read_findings"), bool):
+                raise fail(key, "must be true or false")
+        no_answer = str(item.get("no_answer") or "")
+        if no_answer and no_answer not in {b.payload for b in buttons}:
+            raise fail("no_answer", f"{no_answer!r} is not one of its answers")
         questions.append(
             Question(
                 id=name,
@@ -168,6 +218,11 @@ def _load(path: Path) -> tuple[Question, ...]:
                 reveals=tuple(reveals),
                 buttons=buttons,
                 only_if=only_if,
+                stage=stage,
+                multiple=bool(item.get("multiple", False)),
+                numeric=bool(item.get("numeric", False)),
+                no_answer=no_answer,
+                read_findings=bool(item.get("read_findings", True)),
             )
         )
     return tuple(questions)
@@ -218,16 +273,39 @@ def answer_to_findings(question: Question, button_or_payload: Button | int | str
     return question.button(button_or_payload).findings()
 
 
+def screen_signs() -> set[str]:
+    """The finding ids the red-flag screen's answers set."""
+    return {fid for question in load_questions() if question.stage == "screen"
+            for button in question.options for fid in button.present}
+
+
 def next_question(
     findings: list[Finding],
     kb: KnowledgeBase | None = None,
     asked: set[str] | frozenset[str] = frozenset(),
     questions: list[Question] | None = None,
 ) -> Question | None:
-    """The unasked question expected to reduce uncertainty most; None when none is worth it."""
+    """The next question: the screen first, then age when unknown, then the unasked question
+    expected to reduce uncertainty most; None when none is worth it."""
     kb = kb or load_knowledge_base()
     questions = load_questions() if questions is None else questions
     known = known_findings(findings)
+    for stage in ("screen", "early"):
+        for question in questions:
+            if question.stage == stage and question.id not in asked \
+                    and not question.is_answered(known):
+                return question
+    return best_question(known, kb, asked, questions)
+
+
+def best_question(
+    known: dict[str, Finding],
+    kb: KnowledgeBase,
+    asked: set[str] | frozenset[str],
+    questions: list[Question],
+) -> Question | None:
+    """The unasked question expected to reduce uncertainty most; None when none is worth it."""
+    findings = list(known.values())
     ranked = leading_causes(rank_causes(findings, kb))
     total = sum(match.score for match in ranked) or 1.0
     leading = [(kb.get(match.id), match.score / total) for match in ranked]
@@ -236,7 +314,7 @@ def next_question(
     ]
     best: tuple[float, Question] | None = None
     for question in questions:
-        if question.id in asked or question.is_answered(known):
+        if question.stage or question.id in asked or question.is_answered(known):
             continue
         if question.only_if is not None and not question.only_if.allows(known):
             continue

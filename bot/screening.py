@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.extraction import extract_findings
 from bot.model import INTERRUPTING, Finding, RedFlag
 from bot.triage import triage
+
+# Words of the body and how it feels: a message with one of them speaks about the person's
+# health even when no finding is read from it ("things down there just aren't right").
+BODY_WORDS = re.compile(
+    r"\b(back|spine|legs?|feet|foot|hips?|groin|bottom|bum|butt|backside|down (there|below)|"
+    r"privates?|private (area|parts)|genitals?|bladder|bowels?|pee|wee|poo|urine|pain|hurts?|"
+    r"aches?|numb\w*|tingl\w*|body|feel(s|ing)?)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -15,6 +23,7 @@ class Screening:
 
     findings: list[Finding]
     red_flags: list[RedFlag]
+    text: str = ""
 
     @property
     def urgent(self) -> list[RedFlag]:
@@ -24,13 +33,13 @@ class Screening:
     @property
     def about_health(self) -> bool:
         """True when the message says anything at all about the person's body or history."""
-        return bool(self.findings)
+        return bool(self.findings) or bool(BODY_WORDS.search(self.text))
 
 
 def screen(text: str) -> Screening:
     """Read one message and triage what it says."""
     findings = extract_findings(text)
-    return Screening(findings, triage(findings))
+    return Screening(findings, triage(findings), text)
 
 
 def red_flags_in(text: str) -> list[RedFlag]:

@@ -16,10 +16,11 @@ from typing import Any
 
 import yaml
 
+from bot.describing import describe, readback, said_and_denied
 from bot.knowledge import CAUSE_CATEGORIES, KnowledgeBase
-from bot.matching import describe, known_findings
+from bot.matching import known_findings
 from bot.model import URGENCY_ORDER, Assessment, CauseMatch, Finding, RedFlag
-from bot.questions import Question
+from bot.questions import Button, Question, load_questions, screen_signs
 from bot.vocabulary import DATA_DIR, FindingKind
 
 SHOWN_CAUSES = 3
@@ -74,13 +75,44 @@ class Wording:
         """How to say one finding back to the person ("worse when sitting", "no numbness")."""
         return describe(finding)
 
-    def understood(self, learned: list[Finding]) -> str:
+    def understood(self, learned: list[Finding], changes: Iterable[Any] = ()) -> str:
         """Acknowledges what was read from a description, so the person can correct it."""
-        items = [self.finding_text(finding) for finding in learned]
-        items = [item for item in dict.fromkeys(items) if item][:UNDERSTOOD_ITEMS]
+        items = readback(learned)[:UNDERSTOOD_ITEMS]
         if not items:
             return self.phrases["understood_nothing"]
-        return self.phrases["understood"].format(items="; ".join(items))
+        text = self.phrases["understood"].format(items="; ".join(items))
+        corrected = list(changes)
+        if corrected:
+            text += " " + self.corrected(corrected)
+        return text
+
+    def noted(self, findings: list[Finding], changes: Iterable[Any]) -> str:
+        """What a reply said beside the question (or instead of answering it)."""
+        changes = list(changes)
+        if changes:
+            return self.corrected(changes)
+        items = readback(findings)
+        return self.phrases["noted"].format(items="; ".join(items)) if items else ""
+
+    def corrected(self, changes: Iterable[Any]) -> str:
+        """Says what a correction changed: "now: no pain in the legs (before: pain below the
+        knee)"."""
+        items = [
+            self.phrases["change_item"].format(now=describe(c.after), before=describe(c.before))
+            for c in changes
+        ]
+        return self.phrases["corrected"].format(items="; ".join(dict.fromkeys(items)))
+
+    def taken_back(self, changes: Iterable[Any]) -> str:
+        items = [describe(c.after) for c in changes] or [self.phrases["taken_back_nothing"]]
+        return self.phrases["taken_back"].format(items="; ".join(dict.fromkeys(items)))
+
+    def changed_answer(self, question: Question, answer: str, changes: Iterable[Any]) -> str:
+        """An old button tapped: that earlier answer is changed, and said back."""
+        title = next((b.title for b in question.buttons if b.payload == answer), answer)
+        text = self.phrases["changed_answer"].format(question=question.text, answer=title)
+        changes = list(changes)
+        return f"{text} {self.corrected(changes)}" if changes else text
 
     # ------------------------------------------------------------------ the interview
     def nothing_more_to_ask(self) -> str:
@@ -89,28 +121,56 @@ class Wording:
     def soon_note(self, flag: RedFlag) -> str:
         return self.phrases["soon_note"].format(reason=flag.reason)
 
-    def question_message(self, question: Question) -> Message:
-        """A question with its choices, "I don't know" and "Why do you ask?" as buttons."""
+    def question_message(
+        self,
+        question: Question,
+        shown: list[Button] | None = None,
+        preface: str = "",
+        follow_up: bool = False,
+    ) -> Message:
+        """A question with the answers worth offering, "I don't know" and "Why do you ask?"
+        as buttons. A follow-up of a several-choice question asks for any more, with "That's
+        all" instead of "None of these"."""
+        shown = list(question.options) if shown is None else shown
         buttons = [
             {
                 "title": button.title,
                 "payload": payload("inform", choice=f"{question.id}:{button.payload}"),
             }
-            for button in question.buttons
-            if button.payload != DONT_KNOW
+            for button in shown
+            if not (follow_up and button.payload == "none")
         ]
-        buttons.append({"title": self.phrases["dont_know_button"], "payload": payload("dont_know")})
-        buttons.append({"title": self.phrases["why_button"], "payload": payload("ask_why")})
-        return Message(question.text, buttons)
+        if follow_up:
+            buttons.append({"title": self.phrases["done_button"], "payload": payload(
+                "inform", choice=f"{question.id}:none")})
+            text = self.phrases["anything_else"]
+        else:
+            buttons.append({"title": self.phrases["dont_know_button"],
+                            "payload": payload("dont_know")})
+            buttons.append({"title": self.phrases["why_button"], "payload": payload("ask_why")})
+            text = question.text
+            if question.multiple:
+                text = f"{text} {self.phrases['several_apply']}"
+        if preface:
+            text = f"{preface} {text}"
+        return Message(text, buttons)
 
     def why(self, question: Question) -> str:
         why = question.why.strip()
         return self.phrases["why_prefix"].format(why=why[0].lower() + why[1:])
 
-    def answer_hint(self, question: Question) -> str:
-        titles = [f'"{button.title}"' for button in question.buttons if not button.dont_know]
-        hint = self.phrases["answer_hint_examples"].format(examples=", ".join(titles[:3]))
+    def which_ones(self, question: Question) -> str:
+        return self.phrases["which_ones"]
+
+    def answer_hint(self, question: Question, shown: list[Button] | None = None) -> str:
+        options = [b for b in (shown if shown is not None else question.options)]
+        titles = [f'"{button.title}"' for button in options[:3]]
+        hint = self.phrases["answer_hint_examples"].format(examples=", ".join(titles))
         return self.phrases["answer_hint"].format(hint=hint)
+
+    def followup_kinds(self) -> list[str]:
+        """The intents of the questions people ask next ("is it serious?")."""
+        return list((self.phrases.get("followups") or {}).keys())
 
     # ------------------------------------------------------------------ red flags
     def red_flag_advice(self, flags: list[RedFlag]) -> list[Message]:
@@ -131,14 +191,18 @@ class Wording:
             return fits["strong"]
         return fits["moderate"] if score >= MODERATE_FIT else fits["weak"]
 
-    def results(self, assessment: Assessment) -> list[Message]:
-        """Possible causes with reasons, factors noticed, and who can help; or urgent advice."""
+    def results(
+        self, assessment: Assessment, declined: Iterable[Question] = ()
+    ) -> list[Message]:
+        """Possible causes with reasons, factors noticed, and who can help; or urgent advice.
+        Screen questions the person declined are named with what to do about them."""
         if urgent(assessment):
             return self.red_flag_advice(assessment.red_flags)
         phrases = self.phrases["results"]
         shown = self.shown(assessment)
+        unchecked = self._unchecked(declined)
         if not shown:
-            return [Message(phrases["none"])]
+            return [Message(" ".join([phrases["none"], *unchecked]))]
         parts = [phrases["intro"]]
         for rank, match in enumerate(shown, start=1):
             entry = self.kb.get(match.id)
@@ -169,8 +233,11 @@ class Wording:
         soon = [flag.reason for flag in assessment.red_flags if flag.urgency == "soon"]
         if soon:
             closing.append(phrases["soon"].format(reasons=" ".join(dict.fromkeys(soon))))
-        who = self.kb.get(shown[0].id).who_can_help.strip() or phrases["who_default"]
-        closing.append(phrases["closing"].format(who=who))
+        closing += unchecked
+        first = self.kb.get(shown[0].id)
+        who = first.who_can_help.strip() or phrases["who_default"]
+        closing.append(phrases["closing"].format(
+            name=first.name.split(" (")[0].lower(), who=who.rstrip(".") + "."))
         buttons = [
             {
                 "title": phrases["more_button"].format(rank=rank),
@@ -178,10 +245,20 @@ class Wording:
             }
             for rank in range(1, len(shown) + 1)
         ]
+        buttons.append({"title": phrases["self_care_button"], "payload": payload("ask_self_care")})
         buttons.append({"title": phrases["summary_button"], "payload": payload("ask_summary")})
         buttons.append({"title": phrases["restart_button"], "payload": payload("start_over")})
         messages.append(Message("\n\n".join(closing), buttons))
         return messages
+
+    def _unchecked(self, declined: Iterable[Question]) -> list[str]:
+        """What the results could not check: the warning signs of screen questions declined."""
+        out = []
+        for question in declined:
+            signs = [b.title[0].lower() + b.title[1:] for b in question.options
+                     if b.present and b.payload != "none"]
+            out.append(self.phrases["results"]["unchecked"].format(signs="; ".join(signs)))
+        return out
 
     # ------------------------------------------------------------------ explanations
     def category_name(self, category: str) -> str:
@@ -190,6 +267,14 @@ class Wording:
     def explain(self, cause_id: str, match: CauseMatch | None = None) -> list[Message]:
         """A fuller explanation of one cause, with how the person's own findings bear on it."""
         phrases = self.phrases["explain"]
+        condition = self.kb.conditions.get(cause_id)
+        if condition is not None:
+            return [Message("\n\n".join([
+                condition.name, condition.explanation,
+                phrases["checked"].format(text=condition.checked),
+                phrases["act"].format(text=condition.act),
+                phrases["not_diagnosis"],
+            ]))]
         if cause_id not in self.kb:
             return [Message(phrases["unknown"].format(name=cause_id)), *self.list_causes(None)]
         entry = self.kb.get(cause_id)
@@ -282,24 +367,36 @@ class Wording:
 
     # ------------------------------------------------------------------ summary for a clinician
     def clinician_summary(
-        self, assessment: Assessment, unanswered: list[str] | None = None
+        self,
+        assessment: Assessment,
+        screen: Iterable[Question] = (),
+        cleared: Iterable[str] = (),
+        unanswered: list[str] | None = None,
     ) -> list[Message]:
-        """One plain message: what was reported and denied, the red-flag screen, possible causes."""
+        """One plain message: what was reported and denied, each warning sign asked about
+        with its answer, red flags raised, possible causes."""
         phrases = self.phrases["summary"]
-        known = list(known_findings(assessment.findings).values())
-        reported = [self.finding_text(f) for f in known if f.present]
-        denied = [self.finding_text(f) for f in known if not f.present]
+        screen = list(screen)
+        signs = screen_signs()
+        reported, _ = said_and_denied(assessment.findings)
+        _, denied = said_and_denied([f for f in assessment.findings if f.id not in signs])
         lines = [
             phrases["heading"],
             phrases["reported"].format(items="; ".join(reported) or phrases["nothing"]),
             phrases["denied"].format(items="; ".join(denied) or phrases["nothing"]),
+            *self._screen_lines(assessment.findings, screen),
         ]
+        cleared = set(cleared)
         if assessment.red_flags:
-            items = [f"{flag.urgency}: {flag.reason}" for flag in assessment.red_flags]
+            items = [
+                f"{flag.urgency}: {flag.reason}"
+                + (f" {phrases['checked_since']}" if flag.id in cleared else "")
+                for flag in assessment.red_flags
+            ]
             lines.append(phrases["red_flags"].format(items=" ".join(items)))
-        else:
-            lines.append(phrases["red_flags_none"])
-        shown = self.shown(assessment)
+        still_urgent = [f for f in assessment.red_flags
+                         if f.urgency in ("emergency", "urgent") and f.id not in cleared]
+        shown = [] if still_urgent else [c for c in assessment.causes if c.reasons][:SHOWN_CAUSES]
         if shown:
             items = [f"{m.name} ({'; '.join(m.reasons[:3])})" for m in shown]
             lines.append(phrases["causes"].format(items="; ".join(items)))
@@ -314,6 +411,30 @@ class Wording:
         if unanswered:
             lines.append(phrases["unanswered"].format(items=", ".join(unanswered)))
         return [Message("\n".join(lines))]
+
+    def _screen_lines(self, findings: list[Finding], screen: Iterable[Question]) -> list[str]:
+        """The warning signs of the screen, a line for each answer: yes, no, not answered,
+        not asked."""
+        phrases = self.phrases["summary"]
+        known = known_findings(findings)
+        asked = {q.id for q in screen}
+        groups: dict[str, list[str]] = {}
+        for question in load_questions():
+            if question.stage != "screen":
+                continue
+            for button in question.options:
+                if not button.present:
+                    continue
+                finding = next((known[f] for f in button.present if f in known), None)
+                if finding is not None:
+                    answer = "present" if finding.present else "absent"
+                else:
+                    answer = "not_answered" if question.id in asked else "not_asked"
+                groups.setdefault(answer, []).append(button.title[0].lower() + button.title[1:])
+        return [
+            phrases["screen"].format(answer=phrases[answer], items="; ".join(groups[answer]))
+            for answer in ("present", "absent", "not_answered", "not_asked") if answer in groups
+        ]
 
     # ------------------------------------------------------------------ the session
     def help(self) -> list[Message]:

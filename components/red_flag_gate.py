@@ -2,11 +2,14 @@
 
 It runs last in the pipeline. When the domain core finds an emergency or urgent red flag in
 the text, the message's intent becomes `red_flag` with full confidence, so the dialogue
-rules interrupt anything (an interview included) and give urgent advice. When only the
-classifier says `red_flag`, it is kept (a warning sign worded in a way the rules do not know
-yet: over-triage is the safer error) unless the message says nothing about the person's
-health at all ("who will win the election?"); then the next intent is used. The screening
-itself lives in bot/: this component only adapts its answer to Rasa's message format.
+rules interrupt anything (an interview included) and give urgent advice.
+
+When only the classifier says `red_flag`, the rules found no evidence. A message that speaks
+about the person's body is then read as a description (in an interview, as the answer) and
+marked `red_flag_suspected`, so the interview asks the warning-sign screen question at once (a
+yes escalates, a no carries on) instead of giving advice on a guess; any other message takes
+its next intent. The screening itself lives in bot/: this component only adapts
+its answer to Rasa's message format.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.screening import screen
 
 RED_FLAG_INTENT = "red_flag"
+SUSPECTED = "red_flag_suspected"  # read by actions/state.py
+DESCRIPTION_INTENT = "describe_pain"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -70,7 +75,16 @@ class RedFlagGate(GraphComponent, IntentClassifier):
                 flagged = {INTENT_NAME_KEY: RED_FLAG_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
                 message.set(INTENT, flagged, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [flagged, *ranking], add_to_output=True)
-            elif predicted == RED_FLAG_INTENT and ranking and not screening.about_health:
-                message.set(INTENT, ranking[0], add_to_output=True)
-                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            elif predicted == RED_FLAG_INTENT:
+                following = ranking[0] if ranking else None
+                if screening.about_health:
+                    message.set(SUSPECTED, True, add_to_output=True)
+                    confidence = (message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY, 1.0)
+                    following = {INTENT_NAME_KEY: DESCRIPTION_INTENT,
+                                 PREDICTED_CONFIDENCE_KEY: confidence}
+                    ranking = [following] + [
+                        i for i in ranking if i.get(INTENT_NAME_KEY) != DESCRIPTION_INTENT]
+                if following is not None:
+                    message.set(INTENT, following, add_to_output=True)
+                    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages

@@ -11,11 +11,14 @@ from tests.support.services import PostgresServer
 
 
 def first_answer(replies: list[dict]) -> str | None:
-    """The payload of the first answer button of a pending interview question, if any."""
+    """The payload of an answer button of a pending interview question, if any: "None of
+    these" (or "That's all") when it is offered, so that the interview goes on without a
+    warning, else the first answer."""
     for reply in reversed(replies):
-        for button in reply.get("buttons") or []:
-            if button["payload"].startswith("/inform"):
-                return button["payload"]
+        answers = [b["payload"] for b in reply.get("buttons") or []
+                   if b["payload"].startswith("/inform")]
+        if answers:
+            return next((p for p in answers if p.endswith(':none"}')), answers[0])
     return None
 
 

@@ -16,13 +16,14 @@ def text_of(replies: list[dict]) -> str:
 def interview(
     servers: Servers, sender: str, opening: str, answers: dict[str, str]
 ) -> list[list[dict]]:
-    """Describe, then answer each question from `answers` (or "I don't know") until it stops."""
+    """Describe, then tap the answer `answers` gives each question ("None of these" for the
+    warning-sign screen, "I don't know" for the rest) until it stops."""
     turns = [servers.say(sender, opening)]
-    for _ in range(12):
+    for _ in range(16):
         question = pending_question(turns[-1])
         if question is None:
             break
-        choice = answers.get(question)
+        choice = answers.get(question, "none" if question.startswith("screen_") else None)
         message = f'/inform{{"choice": "{question}:{choice}"}}' if choice else "/dont_know"
         turns.append(servers.say(sender, message))
     return turns
@@ -39,7 +40,9 @@ def test_a_free_text_description_and_answers_reach_results_naming_the_expected_c
         {"age": "70_plus", "side": "both", "better": "sitting", "worse": "walking"},
     )
     assert "heavy" in text_of(turns[0]).lower()  # it read the description back
-    assert len(turns) <= 8
+    asked = [pending_question(turn) for turn in turns[:-1]]
+    assert asked[:2] == ["screen_emergency", "screen_other"]  # the warning signs come first
+    assert len(asked) <= 9
     results = text_of(turns[-1])
     assert "Spinal stenosis" in results.split("2.")[0]
     assert "not a diagnosis" in results
@@ -77,6 +80,8 @@ def test_early_results_and_follow_ups(servers: Servers) -> None:
         "e2e-follow",
         "sharp pain shooting down my leg below the knee since I lifted a box, worse when I cough",
     )
+    servers.say("e2e-follow", "none of these")
+    servers.say("e2e-follow", "no")
     results = servers.say("e2e-follow", "just show me the results")
     assert "1." in text_of(results)
     more = text_of(servers.say("e2e-follow", "tell me more about the second one"))

@@ -17,6 +17,7 @@ import requests
 from bot.wording import load_phrases
 from channels.guard import messages
 from tests.e2e.servers import MODEL, ROOT, Servers, pending_question
+from tests.e2e.stored import first_answer
 
 pytestmark = pytest.mark.e2e
 
@@ -181,14 +182,6 @@ def tracker(server: Servers, sender: str) -> dict:
     return response.json()
 
 
-def first_answer(replies: list[dict]) -> str:
-    for reply in replies:
-        for button in reply.get("buttons") or []:
-            if button["payload"].startswith("/inform"):
-                return button["payload"]
-    raise AssertionError(f"no answer button in {replies}")
-
-
 def test_action_server_down_gets_a_clear_reply_and_the_conversation_continues_when_it_returns(
     server: Servers,
 ) -> None:
@@ -198,6 +191,7 @@ def test_action_server_down_gets_a_clear_reply_and_the_conversation_continues_wh
     assert question is not None
     before = tracker(server, sender)["slots"]
     answer = first_answer(opening)
+    assert answer is not None
 
     server.stop("actions")
     try:

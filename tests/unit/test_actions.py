@@ -147,15 +147,24 @@ async def test_a_typed_answer_is_read_as_free_text() -> None:
     assert "spread" in result["asked"]
 
 
+def unchanged(result: dict[str, Any], name: str) -> None:
+    """The reply stored nothing: findings, asked questions and the waiting one are as before."""
+    before = tracker(name)
+    assert result["answer"] is None
+    assert result["findings"] == before.get_slot("findings")
+    assert result["asked"] == (before.get_slot("asked") or [])
+    assert result["pending_question"] == before.get_slot("pending_question")
+
+
 async def test_a_nonsensical_answer_is_refused_with_a_hint_and_not_stored() -> None:
     result, dispatcher = await validate("nonsense_answer")
-    assert result == {"answer": None}
+    unchanged(result, "nonsense_answer")
     assert "couldn't match" in said(dispatcher) and "For example" in said(dispatcher)
 
 
 async def test_why_do_you_ask_gives_the_reason_and_keeps_the_question() -> None:
     result, dispatcher = await validate("ask_why")
-    assert result == {"answer": None}
+    unchanged(result, "ask_why")
     assert said(dispatcher).startswith("I ask because")
 
 
@@ -185,6 +194,8 @@ async def test_the_interview_wants_more_while_little_is_known_and_stops_after_te
         "answer"
     ]
     t.slots["asked"] = [
+        "screen_emergency",
+        "screen_other",
         "location",
         "side",
         "spread",
@@ -196,6 +207,7 @@ async def test_the_interview_wants_more_while_little_is_known_and_stops_after_te
         "morning_stiffness",
         "age",
     ]
+    t.slots["pending_question"] = None
     assert await validator.required_slots(["answer"], CollectingDispatcher(), t, DOMAIN) == []
 
 
@@ -264,7 +276,9 @@ async def test_clinician_summary_lists_reported_and_denied_findings() -> None:
     text = said(dispatcher)
     assert "Reported:" in text and "worse when sitting" in text
     assert "Denied:" in text and "numbness" in text.split("Denied:")[1]
-    assert "Red-flag screen" in text
+    assert "Warning signs, answered no: numbness or tingling around your bottom" in text
+    assert "foot that drags" in text.split("answered no:")[1]
+    assert "numbness or tingling" not in text.split("Denied:")[1].split("\n")[0]
 
 
 async def test_help_says_it_does_not_diagnose() -> None:

@@ -42,9 +42,8 @@ def engine() -> Engine:
 @pytest.mark.parametrize("findings", STATES)
 def test_is_clear_answers_as_the_ranking_says(engine: Engine, findings: list[Finding]) -> None:
     ranked = rank_causes(findings, engine.kb)
-    expected = len(ranked) < 2 or (
-        ranked[0].score >= CLEAR_SCORE and ranked[0].score - ranked[1].score >= CLEAR_MARGIN
-    )
+    expected = bool(ranked) and bool(ranked[0].reasons) and ranked[0].score >= CLEAR_SCORE and (
+        len(ranked) < 2 or ranked[0].score - ranked[1].score >= CLEAR_MARGIN)
     assert engine.is_clear(findings) is expected
     assert engine.interview(findings, []).is_clear() is expected
 

@@ -191,7 +191,7 @@ def test_reasons_are_the_persons_own_findings_in_plain_words():
     assert "worse when coughing, sneezing or straining" in sciatica.reasons
     assert "no numbness" in sciatica.reasons_against
     ages = next(m for m in rank_causes([age(74)]) if m.id == "spinal_stenosis")
-    assert ages.reasons == ["being 74 years old"]
+    assert ages.reasons == ["aged 74"]
 
 
 def test_strongest_reason_comes_first():

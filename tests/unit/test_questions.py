@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from bot.knowledge import load_knowledge_base
+from bot.matching import known_findings
 from bot.model import Finding
 from bot.questions import (
     DEFAULT_PATH,
@@ -42,10 +43,18 @@ def ask_all(findings: list[Finding]) -> list[str]:
 
 
 def test_the_interview_covers_what_the_design_asks_for(questions):
-    assert 12 <= len(questions) <= 18
-    for needed in ("location", "side", "spread", "feeling", "worse", "better", "duration",
-                   "morning_stiffness", "age", "sex", "periods", "scans", "lifestyle"):
+    assert 12 <= len(questions) <= 20
+    for needed in ("screen_emergency", "screen_other", "location", "side", "spread", "feeling",
+                   "worse", "better", "duration", "morning_stiffness", "age", "sex", "periods",
+                   "scans", "lifestyle"):
         assert needed in questions
+
+
+def test_every_answer_fits_on_a_button_on_every_channel(questions):
+    # Slack cuts button text at 75 characters; a cut warning sign would be misread.
+    for question in questions.values():
+        for button in question.buttons:
+            assert len(button.title) <= 75, (question.id, button.title)
 
 
 def test_every_question_has_text_a_reason_and_an_i_dont_know(questions):
@@ -63,16 +72,32 @@ def test_every_question_has_text_a_reason_and_an_i_dont_know(questions):
                     assert finding.id in question.reveals, (question.id, finding.id)
 
 
-def test_first_question_with_nothing_known_is_a_broad_one():
-    assert next_question([]).id in {"location", "clues", "duration"}
+SCREENED = {"screen_emergency", "screen_other", "age"}
+
+
+def test_every_interview_opens_with_the_red_flag_screen_then_age():
+    # Whatever was said first, the warning signs people rarely volunteer are asked first.
+    for said in ([], yes("spread_below_knee", "worse_cough_sneeze")):
+        assert ask_all(said)[:3] == ["screen_emergency", "screen_other", "age"]
+    # A sign already said is not offered again; a screen whose signs are all known is skipped.
+    emergency = next(q for q in load_questions() if q.id == "screen_emergency")
+    told = yes("saddle_numbness") + no("bladder_dysfunction")
+    assert "saddle" not in {b.payload for b in emergency.shown(known_findings(told))}
+    assert ask_all(no(*emergency.reveals))[0] == "screen_other"
+
+
+def test_first_question_after_the_screen_with_nothing_known_is_a_broad_one():
+    assert next_question([], asked=SCREENED).id in {"location", "clues", "duration"}
 
 
 def test_next_question_follows_the_leading_causes():
     # Nerve pain below the knee: the useful questions tell disc and sciatica apart
-    nerve = next_question(yes("spread_below_knee", "worse_cough_sneeze", "sens_shooting"))
+    nerve = next_question(yes("spread_below_knee", "worse_cough_sneeze", "sens_shooting"),
+                          asked=SCREENED)
     assert nerve.id in {"onset", "scans", "leg_vs_back"}
     # An older walker with heavy legs: relief, spread and duration matter most for stenosis
-    walker = next_question(yes("worse_walking", "sens_heaviness") + [Finding("age", value=74)])
+    walker = next_question(yes("worse_walking", "sens_heaviness") + [Finding("age", value=74)],
+                           asked=SCREENED)
     assert walker.id in {"better", "side", "location", "clues", "spread", "duration"}
 
 
@@ -155,8 +180,7 @@ def test_answering_moves_the_ranking():
     from bot.matching import rank_causes
 
     kb = load_knowledge_base()
-    question = load_questions()[0]
-    assert question.id == "location"
+    question = next(q for q in load_questions() if q.id == "location")
     findings = answer_to_findings(question, "pelvis_spot")
     shown = [match.id for match in rank_causes(findings, kb) if match.reasons]
     assert shown[0] == "sacroiliac_joint_dysfunction"

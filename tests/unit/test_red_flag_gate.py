@@ -58,17 +58,33 @@ def test_a_classifier_red_flag_about_nothing_medical_falls_back_to_the_next_inte
     assert message.get(INTENT)["name"] == "out_of_scope"
 
 
-def test_a_classifier_red_flag_about_the_body_is_kept_to_err_on_the_safe_side() -> None:
-    ranking = [
-        {"name": "red_flag", "confidence": 0.6},
-        {"name": "describe_pain", "confidence": 0.3},
-    ]
-    message = Message(
-        data={
-            TEXT: "my back hurts and something feels very wrong down there",
-            INTENT: ranking[0],
-            INTENT_RANKING_KEY: ranking,
-        }
+def _suspected(text: str, following: str) -> Message:
+    ranking = [{"name": "red_flag", "confidence": 0.6}, {"name": following, "confidence": 0.3}]
+    [message] = RedFlagGate().process(
+        [Message(data={TEXT: text, INTENT: ranking[0], INTENT_RANKING_KEY: ranking})]
     )
-    [message] = RedFlagGate().process([message])
+    return message
+
+
+@pytest.mark.parametrize(("text", "following", "taken_as"), [
+    ("my back hurts and something feels very wrong down there", "describe_pain", "describe_pain"),
+    ("aching and burning, everything is tender to touch", "inform", "describe_pain"),
+    ("my back is sore and everything down there is not right", "goodbye", "describe_pain"),
+    ("things down there just aren't right", "correct", "describe_pain"),
+])
+def test_a_classifier_only_red_flag_about_the_body_asks_instead_of_warning(
+    text: str, following: str, taken_as: str
+) -> None:
+    # The rules found no evidence: no advice on a guess, but the message is marked so the
+    # interview asks the warning-sign question at once; it is read as a description, never
+    # as a goodbye or a correction.
+    message = _suspected(text, following)
+    assert message.get(INTENT)["name"] == taken_as
+    assert message.get("red_flag_suspected") is True
+    assert "red_flag" not in [i["name"] for i in message.get(INTENT_RANKING_KEY)]
+
+
+def test_a_message_the_rules_flag_is_not_merely_suspected() -> None:
+    message = _suspected("I can't feel anything when I wipe", "describe_pain")
     assert message.get(INTENT)["name"] == "red_flag"
+    assert message.get("red_flag_suspected") is None

@@ -232,12 +232,38 @@ def test_every_red_flag_is_caught_end_to_end(text: str, flag: str, urgency: str)
     assert flags.get(flag) == urgency, f"{text!r} -> {flags} / {extract_findings(text)}"
 
 
+# Rules that only the screen's answers reach: a bare "yes" to a screen, and its one button for
+# "cancer or weight loss" before the person says which.
+SCREEN_ONLY = {"screen_yes_emergency", "screen_yes_other", "cancer_or_weight_loss"}
+
+
 def test_every_red_flag_rule_has_at_least_two_phrasings() -> None:
     counts: dict[str, int] = {}
     for _, flag, _urgency in RED_FLAG_CASES:
         counts[flag] = counts.get(flag, 0) + 1
     for rule in load_rules():
-        assert counts.get(rule.id, 0) >= 2, rule.id
+        if rule.id not in SCREEN_ONLY:
+            assert counts.get(rule.id, 0) >= 2, rule.id
+
+
+@pytest.mark.parametrize(("present", "flag", "urgency"), [
+    ("screen_yes_emergency", "screen_yes_emergency", "emergency"),
+    ("screen_yes_other", "screen_yes_other", "urgent"),
+    ("cancer_or_weight_loss", "cancer_or_weight_loss", "urgent"),
+    ("bladder_or_bowel_change", "cauda_equina", "emergency"),
+    ("fever_or_unwell", "infection", "urgent"),
+])
+def test_screen_answers_reach_their_rule(present: str, flag: str, urgency: str) -> None:
+    assert {f.id: f.urgency for f in triage([Finding(present)])}.get(flag) == urgency
+
+
+def test_a_specific_answer_replaces_the_screens_combined_one() -> None:
+    # "weight loss" alone is a within-days sign; only the unsorted screen answer is treated as
+    # the more urgent cancer, and saying which one settles it.
+    said = [Finding("cancer_or_weight_loss"), Finding("weight_loss")]
+    assert {f.id: f.urgency for f in triage(said)} == {"serious_cause": "soon"}
+    said = [Finding("cancer_or_weight_loss"), Finding("cancer_history")]
+    assert [f.id for f in triage(said)] == ["cancer"]
 
 
 BENIGN = [
@@ -401,6 +427,8 @@ def test_the_shipped_rules_cover_the_safety_list() -> None:
         "progressive_weakness": "urgent", "renal_colic": "urgent", "pregnancy_bleeding": "urgent",
         "serious_cause": "soon", "thoracic": "soon", "age": "soon", "fracture_risk": "soon",
         "aneurysm_risk": "soon", "inflammatory": "soon", "claudication": "soon",
+        "screen_yes_emergency": "emergency", "screen_yes_other": "urgent",
+        "cancer_or_weight_loss": "urgent",
     }
     assert all(rule.source for rule in load_rules())
 

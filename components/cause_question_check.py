@@ -1,0 +1,76 @@
+"""An NLU component that keeps a cause question from swallowing a statement.
+
+The classifier sometimes takes a statement for `ask_cause_info` or `ask_more` ("the scan said
+degenerative changes, wear and tear", "convinced it's something really bad like cancer") or
+takes junk for one ("purple monkey dishwasher"). A cause question names a cause or a result's
+rank, or has the shape of a question; a message with neither is read as a description when it
+speaks about the person's health, and as unclear (`nlu_fallback`) otherwise. It runs after
+the fallback classifier and before the red-flag gate, which has the last word.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.interview import looks_like_question
+from bot.screening import BODY_WORDS
+
+CAUSE_QUESTIONS = {"ask_cause_info", "ask_more"}
+# Words of a person's own health story beyond the body words ("the scan said", "cancer").
+HEALTH_WORDS = re.compile(
+    r"\b(cancer|tumou?r|scan|mri|x-?ray|doctor|gp|physio|wear and tear|disc|sciatica|"
+    r"arthritis|degenerat\w*)\b", re.IGNORECASE)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class CauseQuestionCheck(GraphComponent, IntentClassifier):
+    """Turns a "cause question" that names nothing and asks nothing into what it is."""
+
+    @classmethod
+    def required_components(cls) -> list[type]:
+        return [IntentClassifier]
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> CauseQuestionCheck:
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            intent = message.get(INTENT) or {}
+            if intent.get(INTENT_NAME_KEY) not in CAUSE_QUESTIONS or text.startswith("/"):
+                continue
+            named = {e.get("entity") for e in message.get(ENTITIES) or []} & {"cause", "rank"}
+            if named or looks_like_question(text):
+                continue
+            about_health = BODY_WORDS.search(text) or HEALTH_WORDS.search(text)
+            name = "describe_pain" if about_health else "nlu_fallback"
+            taken = {INTENT_NAME_KEY: name,
+                     PREDICTED_CONFIDENCE_KEY: intent.get(PREDICTED_CONFIDENCE_KEY, 1.0)}
+            ranking = [i for i in message.get(INTENT_RANKING_KEY) or []
+                       if i.get(INTENT_NAME_KEY) != name]
+            message.set(INTENT, taken, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [taken, *ranking], add_to_output=True)
+        return messages

@@ -1,0 +1,99 @@
+"""Typed answers to the interview's questions, read as people type them."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answers import read_answer
+from bot.model import Finding
+from bot.questions import load_questions
+
+QUESTIONS = {question.id: question for question in load_questions()}
+
+
+def read(question: str, text: str, known: dict[str, Finding] | None = None):
+    return read_answer(QUESTIONS[question], text, known or {})
+
+
+def value(answer, finding_id: str):
+    values = [f.value for f in answer.findings if f.id == finding_id and f.present]
+    return values[-1] if values else None
+
+
+@pytest.mark.parametrize(("question", "text", "choices"), [
+    ("side", "just the left", ("one",)),
+    ("side", "both sides", ("both",)),
+    ("side", "the second one", ("both",)),
+    ("side", "middle", ("middle",)),  # an answer's own word, not a place in the list
+    ("worse", "sitting and bending", ("sitting", "bending")),
+    ("worse", "3", ("bending",)),
+    ("better", "nothing helps", ("nothing",)),
+    ("spread", "no it stays in my back", ("stays",)),
+    ("location", "middle of my back, right on the spine", ("central",)),
+    ("screen_emergency", "the first and the fourth", ("saddle", "both_legs")),
+    ("screen_emergency", "no", ("none",)),
+    ("screen_other", "not that I know of", ("none",)),
+    ("sex", "im a woman", ("female",)),
+    ("periods", "no", ("no",)),  # each question's plain "no"
+    ("spread", "nope", ("stays",)),
+    ("worse", "nothing makes it worse", ("nothing",)),
+])
+def test_typed_answers_choose_what_they_say(question: str, text: str, choices: tuple) -> None:
+    assert read(question, text).choices == choices
+
+
+@pytest.mark.parametrize(("text", "age", "band"), [
+    ("im 47", 47, "40_49"),
+    ("forty five", 45, "40_49"),
+    ("late 60s", 68, "60_69"),
+    ("nearly 50", 49, "40_49"),
+])
+def test_an_age_is_read_however_it_is_typed(text: str, age: int, band: str) -> None:
+    answer = read("age", text)
+    assert answer.choices == (band,)
+    assert value(answer, "age") == age
+    assert value(answer, "sex") is None  # the m of "im" is no sex
+
+
+@pytest.mark.parametrize(("text", "band"), [
+    ("about 3 weeks", "acute"),
+    ("a fortnight", "acute"),
+    ("two and a half months", "subacute"),
+    ("since 2019", "chronic"),
+    ("years, on and off", "chronic"),
+])
+def test_how_long_is_read_from_numbers_words_and_years(text: str, band: str) -> None:
+    assert read("duration", text).choices == (band,)
+
+
+def test_a_typed_none_denies_every_sign_the_screen_showed() -> None:
+    answer = read("screen_emergency", "none of them thank god")
+    assert answer.choices == ("none",)
+    assert {f.id for f in answer.findings if not f.present} >= {
+        "saddle_numbness", "bladder_or_bowel_change", "sexual_dysfunction",
+        "bilateral_leg_symptoms", "leg_weakness"}
+
+
+def test_a_bare_yes_at_the_screen_is_treated_as_the_most_urgent_sign() -> None:
+    answer = read("screen_emergency", "yes")
+    assert answer.usable and value(answer, "screen_yes_emergency") is None
+    assert "screen_yes_emergency" in {f.id for f in answer.findings if f.present}
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("dunno", "dont_know"),
+    ("why do you need to know that", "why"),
+    ("purple monkey dishwasher", "none"),
+])
+def test_replies_that_are_not_answers_say_so(text: str, kind: str) -> None:
+    assert read("side", text).kind == kind
+
+
+def test_words_after_not_do_not_choose_that_answer() -> None:
+    answer = read("worse", "not sitting, it's walking that does it")
+    assert answer.choices == ("walking",)
+
+
+def test_other_things_said_in_an_answer_are_kept() -> None:
+    answer = read("side", "left side, and I'm 52")
+    assert answer.choices == ("one",) and value(answer, "age") == 52
