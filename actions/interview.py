@@ -103,6 +103,9 @@ class ActionCorrect(Action):
     ) -> list[dict[str, Any]]:
         interview = interview_from(tracker)
         send(dispatcher, interview.correct(latest_text(tracker)))
+        if tracker.get_slot("shown_causes"):
+            # corrected after the results: they are shown again, recalculated
+            interview.state.results_requested = True
         return interview_events(interview)
 
 

@@ -9,7 +9,8 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.state import engine, interview_events, interview_from
+from actions.state import engine, interview_events, interview_from, latest_intent, said_from
+from bot.interview import FOLLOWUP_INTENTS
 
 Events = list[dict[str, Any]]
 
@@ -103,6 +104,35 @@ class ActionClinicianSummary(Action):
     ) -> Events:
         _send(dispatcher, interview_from(tracker).summary())
         return []
+
+
+class ActionFollowup(Action):
+    """The questions people ask next ("what can I do?", "is it serious?", "should I get a
+    scan?"), answered from what they said, without the results again."""
+
+    def name(self) -> str:
+        return "action_followup"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Events:
+        intent = latest_intent(tracker)
+        interview = interview_from(tracker)
+        if intent not in FOLLOWUP_INTENTS:
+            intent = "ask_self_care"  # the results' "What can I do?" button
+        _send(dispatcher, interview.followup(intent))
+        said = said_from(tracker)
+        fresh = not interview.findings and not interview.asked and not tracker.get_slot(
+            "shown_causes")
+        if not fresh or intent == "other_language":
+            return []
+        # a first message that asks and tells ("my back hurts when I run, can I still go to the
+        # gym?"): answered, then read as the description the interview starts from
+        described = interview.describe(said.text, said.suspected)
+        if not interview.findings:
+            return []
+        _send(dispatcher, described)
+        return [*interview_events(interview), FollowupAction("interview_form")]
 
 
 def _rank(value: Any) -> int | None:

@@ -29,6 +29,7 @@ import json
 import statistics
 import sys
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -163,12 +164,24 @@ def _closed(ids: set[str]) -> set[str]:
     return out
 
 
+def _denials_entailed(present: set[str]) -> set[str]:
+    """What the present findings deny by definition (findings.yml's `excludes`: pain for
+    three weeks is not pain for over three months; leg pain is not "no leg pain"). These are
+    left out of the score on both sides: a label and a reading that say the same thing score
+    the same, and a missed finding is not counted again through what it entails."""
+    from bot.vocabulary import load_relations
+
+    excludes = load_relations().excludes
+    return {other for fid in present for other in excludes.get(fid, ()) if other not in present}
+
+
 def run_first_messages(part: str) -> dict[str, Any]:
     from bot.extraction import extract_findings
     from bot.vocabulary import load_vocabulary
 
     vocabulary = set(load_vocabulary())
     tp = fp = fn = 0
+    strains = strain_first = 0
     misses = []
     cases = load_yaml(DATA / f"first_messages_{part}.yml").get("cases") or []
     for case in cases:
@@ -176,9 +189,11 @@ def run_first_messages(part: str) -> dict[str, Any]:
         got = {(f.id, f.present) for f in findings if f.id not in VALUE_KEYS}
         present = _closed({f for f in case.get("present") or [] if f in vocabulary})
         denied = {f for f in case.get("denied") or [] if f in vocabulary}
+        denied -= _denials_entailed(present)  # scored through what entails them
         want = {(f, True) for f in present} | {(f, False) for f in denied}
         got_present = _closed({f for f, p in got if p})
-        got = {(f, True) for f in got_present} | {(f, p) for f, p in got if not p}
+        got_denied = {f for f, p in got if not p} - _denials_entailed(got_present)
+        got = {(f, True) for f in got_present} | {(f, False) for f in got_denied}
         values = case.get("values") or {}
         for key in ("age", "sex"):
             if key in values:
@@ -188,6 +203,10 @@ def run_first_messages(part: str) -> dict[str, Any]:
                 expected = values.get(finding.id)
                 got.add((finding.id, True) if expected is None or str(expected).lower() ==
                         str(finding.value).lower() else (f"{finding.id}={finding.value}", True))
+        if "acute_strain" in (case.get("expect") or []):
+            strains += 1
+            first_shown = _first_result(findings)
+            strain_first += first_shown in MUSCLE_FIT
         case_tp = len(got & want)
         tp += case_tp
         fp += len(got - want)
@@ -195,7 +214,28 @@ def run_first_messages(part: str) -> dict[str, Any]:
         if got != want:
             misses.append((case["id"], sorted(got - want), sorted(want - got), case["text"][:120]))
     return {"cases": len(cases), "precision": tp / (tp + fp) if tp + fp else 0.0,
-            "recall": tp / (tp + fn) if tp + fn else 0.0, "misses": misses}
+            "recall": tp / (tp + fn) if tp + fn else 0.0, "misses": misses,
+            "strains": strains, "strain_first": strain_first}
+
+
+# A plain strain's honest first answers: the strain entry, or a muscle or joint cause with real
+# evidence behind it (not ischaemia, sensory-motor amnesia or postural distortion).
+MUSCLE_FIT = {"acute_strain", "trigger_points", "sacroiliac_joint_dysfunction",
+              "dysfunctional_biomechanics", "tight_leg_muscles"}
+
+
+def _first_result(findings: list[Any]) -> str | None:
+    """The cause a result would show first for these findings alone."""
+    engine = _engine()
+    shown = engine.wording.shown(engine.assessor.assess_findings(findings))
+    return shown[0].id if shown else None
+
+
+@lru_cache(maxsize=1)
+def _engine() -> Any:
+    from bot.interview import Engine
+
+    return Engine.load()
 
 
 # ----------------------------------------------------------------------------- conversations
@@ -250,6 +290,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{part}: first messages ({first['cases']}): precision {first['precision']:.3f} "
               f"(target {TARGETS['precision']}), recall {first['recall']:.3f} "
               f"(target {TARGETS['recall']})")
+        print(f"{part}: first messages expecting a plain strain: first result a strain or a "
+              f"fitting muscle cause {first['strain_first']}/{first['strains']}")
         print(f"{part}: typed conversations ({talks['profiles']}): expected cause in top 3 "
               f"{talks['top3']}/{talks['profiles']}, derailed {talks['derailed']}, questions "
               f"median {talks['questions_median']} (max {talks['questions_max']})")

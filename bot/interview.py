@@ -19,6 +19,7 @@ from typing import Any
 from bot.answers import Answer, read_answer
 from bot.assessment import Assessor
 from bot.extraction import extract_findings
+from bot.followups import KINDS, Advisor
 from bot.knowledge import KnowledgeBase, load_knowledge_base
 from bot.matching import known_findings, match_entry, rank_causes
 from bot.model import INTERRUPTING, Assessment, CauseMatch, Finding, RedFlag
@@ -54,6 +55,7 @@ def looks_like_question(text: str) -> bool:
     return bool(QUESTION_START.match(text or "")) or (text or "").rstrip().endswith("?")
 
 
+FOLLOWUP_INTENTS = frozenset(KINDS)  # "what can I do?", "is it serious?" (bot/followups.py)
 DETOURS = frozenset({
     "ask_cause_info", "list_causes", "ask_aggravating_factors", "ask_summary", "help",
     "bot_challenge", "ask_more", "greet", "thank",
@@ -111,6 +113,7 @@ class Engine:
         self.vocabulary = load_vocabulary()
         self.relations = load_relations()
         self.wording = Wording(kb, self.vocabulary)
+        self.advisor = Advisor(kb)
         self._next: dict[tuple, Question | None] = {}
         self._clear: dict[frozenset, bool] = {}
 
@@ -342,7 +345,9 @@ class Interview:
             return self.correct(said.text)
         if said.intent == "been_checked":
             return self.checked()
-        if said.intent in DETOURS | set(self.wording.followup_kinds()) and \
+        if said.intent == "other_language":  # nothing in it can be read as an answer
+            return self.followup(said.intent)
+        if said.intent in DETOURS | FOLLOWUP_INTENTS and \
                 QUESTION_START.match(said.text or ""):
             return self.detour(said)
         before = {flag.id for flag in self.red_flags()}
@@ -394,7 +399,7 @@ class Interview:
         """Whether a reply that answers nothing is a question of the person's own: a cause
         question needs a cause named or the shape of a question ("purple monkey dishwasher" is
         neither)."""
-        if said.intent not in DETOURS | set(self.wording.followup_kinds()):
+        if said.intent not in DETOURS | FOLLOWUP_INTENTS:
             return False
         if said.intent in ("ask_cause_info", "ask_more"):
             return bool(said.entities.get("cause") or said.entities.get("rank")
@@ -466,8 +471,8 @@ class Interview:
         then goes on."""
         wording = self.wording
         intent = said.intent
-        if intent in wording.followup_kinds():
-            return wording.followup(intent, self.assess(), self.state.cleared)
+        if intent in FOLLOWUP_INTENTS:
+            return self.followup(intent)
         if intent in ("ask_cause_info", "ask_more"):
             cause = said.entities.get("cause")
             if cause:
@@ -488,6 +493,14 @@ class Interview:
         if intent == "thank":
             return [Message(wording.phrases["welcome"])]
         return []
+
+    def followup(self, intent: str) -> list[Message]:
+        """The answer to a question people ask next ("what can I do?", "is it serious?"),
+        from what this person said."""
+        kind = KINDS[intent]
+        texts = self.engine.advisor.answer(kind, self.assess(), set(self.state.cleared),
+                                           screened=not self.screen_left())
+        return [Message(text) for text in texts]
 
     # ------------------------------------------------------------------ warnings
     def warn(self, text: str) -> list[Message]:

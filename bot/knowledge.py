@@ -185,6 +185,7 @@ class Condition:
     explanation: str
     checked: str
     act: str
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -319,8 +320,11 @@ def load_conditions(path: Path = WARNINGS_PATH) -> dict[str, Condition]:
             raise KnowledgeBaseError(f"{where}: field 'synonyms' must be a list of words")
         if name in out:
             raise KnowledgeBaseError(f"{where}: field 'id' is a duplicate")
+        flags = item.get("flags") or []
+        if not isinstance(flags, list) or not all(_text(f) for f in flags):
+            raise KnowledgeBaseError(f"{where}: field 'flags' must be a list of rule ids")
         out[name] = Condition(
-            id=name, name=item["name"], synonyms=tuple(synonyms),
+            id=name, name=item["name"], synonyms=tuple(synonyms), flags=tuple(flags),
             **{key: " ".join(item[key].split()) for key in ("explanation", "checked", "act")},
         )
     return out

@@ -273,10 +273,11 @@ def answer_to_findings(question: Question, button_or_payload: Button | int | str
     return question.button(button_or_payload).findings()
 
 
-def screen_signs() -> set[str]:
+@lru_cache(maxsize=1)
+def screen_signs() -> frozenset[str]:
     """The finding ids the red-flag screen's answers set."""
-    return {fid for question in load_questions() if question.stage == "screen"
-            for button in question.options for fid in button.present}
+    return frozenset(fid for question in load_questions() if question.stage == "screen"
+                     for button in question.options for fid in button.present)
 
 
 def next_question(

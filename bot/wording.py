@@ -168,10 +168,6 @@ class Wording:
         hint = self.phrases["answer_hint_examples"].format(examples=", ".join(titles))
         return self.phrases["answer_hint"].format(hint=hint)
 
-    def followup_kinds(self) -> list[str]:
-        """The intents of the questions people ask next ("is it serious?")."""
-        return list((self.phrases.get("followups") or {}).keys())
-
     # ------------------------------------------------------------------ red flags
     def red_flag_advice(self, flags: list[RedFlag]) -> list[Message]:
         """What to do and why, at the most urgent level raised; never a list of causes."""

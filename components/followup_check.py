@@ -1,0 +1,78 @@
+"""An NLU component that recognises the questions people ask after the results by their words.
+
+The classifier learns the follow-up intents ("what can I do?", "should I get an MRI?") from a
+few examples each; people ask them in stories and slang ("deadlifts yes or no", "my GP won't
+refer me for an MRI, is she right?"). When a message asks something and its words name what
+it asks about (bot/followups.py `cue_kind`, cues in bot/data/followup_patterns.yml), the
+follow-up intent is taken instead of a description, an answer or an unsure guess. A named
+cause question stays one unless it asks what to do about that cause; a red flag, a correction
+or a request to start over is never touched, and the red-flag gate still has the last word.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.followups import KINDS, cue_kind
+
+INTENT_OF = {kind: intent for intent, kind in KINDS.items()} | {"been_checked": "been_checked"}
+KEPT = {"red_flag", "correct", "start_over", "forget_me", "goodbye", "show_results",
+        "ask_summary", "list_causes", "other_language", "been_checked", "help", "bot_challenge",
+        "greet", "thank"}
+FOLLOWUPS = set(INTENT_OF.values())
+ABOUT_A_CAUSE = {"self_care", "activity", "painkillers", "imaging", "course", "whom_to_see"}
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class FollowupCheck(GraphComponent, IntentClassifier):
+    """Takes the follow-up intent a message's own words ask for."""
+
+    @classmethod
+    def required_components(cls) -> list[type]:
+        return [IntentClassifier]
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> FollowupCheck:
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            predicted = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) or ""
+            if not text or text.startswith("/") or predicted in KEPT:
+                continue
+            kind = cue_kind(text)
+            if kind is None or INTENT_OF[kind] == predicted:
+                continue
+            if predicted in FOLLOWUPS and kind != "beyond_scope":
+                continue  # the classifier named a follow-up; only a narrower one replaces it
+            named = any(e.get("entity") == "cause" for e in message.get(ENTITIES) or [])
+            if predicted in ("ask_cause_info", "ask_more") and named and kind not in ABOUT_A_CAUSE:
+                continue  # "is spondylolisthesis serious?" is a question about that cause
+            taken = {INTENT_NAME_KEY: INTENT_OF[kind], PREDICTED_CONFIDENCE_KEY: 1.0}
+            ranking = [i for i in message.get(INTENT_RANKING_KEY) or []
+                       if i.get(INTENT_NAME_KEY) != taken[INTENT_NAME_KEY]]
+            message.set(INTENT, taken, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [taken, *ranking], add_to_output=True)
+        return messages
