@@ -34,7 +34,7 @@ from medspacy.context import ConText, ConTextRule
 from medspacy.target_matcher import TargetMatcher, TargetRule
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from bot.model import Finding
 from bot.vocabulary import DATA_DIR, load_relations, load_vocabulary
@@ -61,7 +61,18 @@ EXERTION_PROOF = (
 SIDE_IDS = {"side_one", "side_both", "side_alternating"}  # phrases that only say which side
 # the findings that say where and how it hurts: whoever they are said of is the person described
 COMPLAINT_GROUPS = {"location", "spread", "sensation", "worse", "better", "red_flag"}
+# words that end the reach of a time long past (TERMINATE modifiers inside a target are lost)
+PAST_BREAKS = {"and", "or", "but", "now", "since", "today", "yesterday", "tonight", "then",
+               "however", "though", "although", "because", "so", "still", ","}
+# people in general ("everyone walked out of the crash"): no one else's story
+ANYONE = {"everyone", "everybody", "someone", "somebody", "people"}
 SHARED = {"too", "also"}  # "my husband has back pain too": the writer has it as well
+# ... but "too" before a word of how much ("her legs felt too weak", "too much") says how much
+TOO_ENDS = {"and", "but", "so", "now", "then", "though", "lol", "tbh", "as", "i", "my", "me"}
+# how muscles feel after sport (not how a nerve hurts)
+MUSCLE_SORE = ("sore", "ache", "achy", "achey", "stiff", "tender", "tight", "bad", "niggle")
+# words that keep a short "both legs" sentence from carrying the symptoms of the one before
+CARRY_STOP = {"fine", "normal", "ok", "okay", "no", "not", "never", "neither", "nor"}
 LEG_SPREAD = ("spread_thigh", "spread_thigh_back", "spread_thigh_front", "spread_below_knee",
               "spread_foot")
 
@@ -667,15 +678,18 @@ class FindingExtractor:
                 return
             found[fid] = Finding(fid, present, value, evidence)
 
-        hits = [h for h in self._hits(doc) if not h.hypothetical
+        hits = self._long_past(self._hits(doc), doc)
+        # a red flag is a new sign, and so is an entry marked new_only (a recent infection)
+        hits = [h for h in hits if not h.hypothetical
                 and (not h.uncertain or self._is_red_flag(h.fid))
-                and not (h.historical and self._is_red_flag(h.fid))]  # a red flag is a new sign
+                and not (h.historical and (self._is_red_flag(h.fid) or h.entry.get("new_only")))]
         proxied = self._proxied_words(hits)
         if proxied is None and replying:
             proxied = set()  # pronouns only: "he", "she", "his", "her"
         if proxied is None:
             hits = [h for h in hits if not h.entry.get("proxy_only")]
         markers: list[_Hit] = []
+        needing: list[_Hit] = []
         for hit in sorted(hits, key=lambda h: h.span.start):
             present = hit.present
             evidence = hit.span.text
@@ -692,6 +706,9 @@ class FindingExtractor:
             if hit.fid.startswith("_"):
                 markers.append(hit)
                 continue
+            if hit.entry.get("needs"):
+                needing.append(hit)  # said only together with the findings it needs
+                continue
             value = self._value_of(hit, doc)
             if value is False:
                 continue
@@ -706,12 +723,41 @@ class FindingExtractor:
                         put(other, True, evidence)
         self._apply_markers(markers, found, put, doc)
         self._sentence_rules(found, put, doc, proxied)
+        # "bleeding" is bleeding in pregnancy only in a description that says a pregnancy
+        for hit in needing:
+            if all(n in found and found[n].present for n in _as_list(hit.entry["needs"])):
+                put(hit.fid, hit.present, hit.span.text)
         if proxied is not None:
             self._proxy_person(doc, proxied, found, put)
         if "age" not in found:
             self._bare_age(doc, hits, put)
         self._implications(found, put)
         return list(found.values())
+
+    def _long_past(self, hits: list[_Hit], doc: Doc) -> list[_Hit]:
+        """Hits in the reach of a `_past` marker ("in 2012", "when I was 12", "12 years ago") are
+        historical. The marker is a target rather than a ConText modifier because its words are
+        often a target too (the pain's duration, an onset age), and medspaCy drops a modifier
+        that overlaps a target. It reaches 8 tokens either way in its sentence, up to a clause
+        break (a TERMINATE modifier or a word of PAST_BREAKS: "fell off a ladder 2 years ago and
+        can't pee" is a new sign); a time it names must be a year or more ago."""
+        past = [h.span for h in hits if h.fid == "_past" and h.present and not h.family
+                and (self._amount(h.span, self.patterns.weeks) or 52) >= 52]
+        if not past:
+            return hits
+        graph = doc._.context_graph
+        breaks = [m.modifier_span[0] for m in (graph.modifiers if graph else [])
+                  if m.category == "TERMINATE"] + [t.i for t in doc if t.lower_ in PAST_BREAKS]
+        for hit in hits:
+            span = hit.span
+            for marker in past:
+                if marker.sent.start != span.sent.start or hit.fid.startswith("_"):
+                    continue
+                lo, hi = (span.end, marker.start) if span.end <= marker.start \
+                    else (marker.end, span.start)
+                if 0 <= hi - lo <= 8 and not any(lo <= b < hi for b in breaks):
+                    hit.historical = True
+        return hits
 
     def _proxied_words(self, hits: list[_Hit]) -> set[str] | None:
         """The relative someone writes for, or None if they write for themself. That relative
@@ -725,21 +771,28 @@ class FindingExtractor:
         """
         relatives = self.patterns.macros["relative"]
         proxies = [h for h in hits if h.fid == "_proxy" and h.present and not h.family]
+        close = self.patterns.macros.get("carer_of", relatives)
         if proxies:
-            return {t.lower_ for h in proxies for t in h.span if t.lower_ in relatives
-                    or t.norm_ in relatives}
+            named = {t.lower_ for h in proxies for t in h.span if t.lower_ in relatives
+                     or t.norm_ in relatives}
+            if named or not hits:
+                return named
+            # "... so I'm typing this for her": the close relative the message names
+            graph = hits[0].span.doc._.context_graph
+            return {t.lower_ for m in (graph.modifiers if graph else []) if m.category == "FAMILY"
+                    for t in hits[0].span.doc[m.modifier_span[0]:m.modifier_span[1]]
+                    if t.lower_ in close or t.norm_ in close}
         complaint = [h for h in hits if self._group(h.fid) in COMPLAINT_GROUPS]
         if not any(self._group(h.fid) != "red_flag" for h in complaint):
             return None  # "my dad had a car crash years ago" says nothing of anyone's pain
         doc = complaint[0].span.doc
-        if any(t.lower_ in SHARED for t in doc):
+        if any(t.lower_ in SHARED and not self._intensifier(t) for t in doc):
             return None  # "my husband has back pain too": the writer has it as well
         graph = doc._.context_graph
-        close = self.patterns.macros.get("carer_of", relatives)
         named = {t.lower_ for m in (graph.modifiers if graph else []) if m.category == "FAMILY"
                  for t in doc[m.modifier_span[0]:m.modifier_span[1]]
                  if t.lower_ in relatives or t.norm_ in relatives}
-        if named - close:
+        if named - close - ANYONE:
             return None  # a friend's or colleague's story, not the person written for
         if all(h.family for h in complaint):
             return named
@@ -752,6 +805,14 @@ class FindingExtractor:
         ):
             return named
         return None
+
+    @staticmethod
+    def _intensifier(token: Token) -> bool:
+        """ "too" before a word it grades ("too weak to stand"), not "too" as "as well"."""
+        if token.lower_ != "too" or token.i + 1 >= len(token.doc):
+            return False
+        after = token.doc[token.i + 1]
+        return after.is_alpha and after.lower_ not in TOO_ENDS
 
     def _proxy_person(self, doc: Doc, proxied: set[str], found: dict[str, Finding],
                       put: Put) -> None:
@@ -807,6 +868,10 @@ class FindingExtractor:
             and not (m.category == "FAMILY" and proxied is not None and all(
                 t.lower_ in words for t in doc[m.modifier_span[0]:m.modifier_span[1]]))
         ]
+
+        # the words of an `_ignore` phrase do not count either ("pissing it down" is rain)
+        blocked += [(span.start, span.end) for span in doc.spans.get(SPAN_GROUP, [])
+                    if self._ids(span) == {"_ignore"}]
 
         def free(index: int) -> bool:
             return not any(start <= index < end for start, end in blocked)
@@ -1001,14 +1066,23 @@ class FindingExtractor:
         hurt = {self.canon.get(w, w) for w in self.patterns.macros["hurt"]}
         exertion = {self.canon.get(w, w) for w in self.patterns.macros.get("exertion", ())}
         sentences = _sentences_of(found, doc)
+        # sore legs in a message about sport are sore muscles ("since I took up running ...
+        # my legs are fine apart from sore calves"), wherever the sport is named; pain still
+        # counts ("I run a lot, and now there's pain down both legs")
+        sporty = any(t.norm_ in exertion or t.lower_ in exertion for t in doc) \
+            or "leg day" in doc.text.lower()
+        sore = {self.canon.get(w, w) for w in MUSCLE_SORE}
+        before: Span | None = None
         for sent in doc.sents:
+            previous, before = before, sent
             norms = [t.norm_ for t in sent]
             says_both = any(t.lower_ in plural for t in sent) or any(
                 n in both and (
                     any(m in leg for m in norms[i + 1:i + 4])
                     # "it's in both now", "both of them": both of the legs named before
                     or (any(m in leg or m == "sciatica" for m in norms[:i])
-                        and (i + 1 == len(norms) or norms[i + 1] in {"now", "too", "of", "sides"}
+                        and (i + 1 == len(norms)
+                             or norms[i + 1] in {"now", "too", "of", "sides", "and"}
                              or sent[i + 1].is_punct)))
                 for i, n in enumerate(norms)
             )
@@ -1024,14 +1098,22 @@ class FindingExtractor:
             )
             if not (says_both or feet_only) or sent.start in sentences.get("loc_widespread", set()):
                 continue
-            painful = any(t.norm_ in hurt for t in sent) and not feet_only
+            painful = any(t.norm_ in hurt and not (sporty and t.norm_ in sore) for t in sent) \
+                and not feet_only
             symptoms = LEG_NERVE_SYMPTOMS + (LEG_SPREAD if painful else ())
             if any(t.norm_ in exertion or t.lower_ in exertion for t in sent) \
                     or "leg day" in sent.text.lower():
                 symptoms = EXERTION_PROOF
+            # "... now the right has started the same burning. So both legs now.": a short
+            # sentence of both legs with no symptom of its own speaks of the one before
+            starts = {sent.start}
+            if previous is not None and len(sent) <= 10 and any(n in both for n in norms) \
+                    and not any(t.norm_ in CARRY_STOP or t.lower_ in CARRY_STOP for t in sent) \
+                    and not any(sent.start in sentences.get(fid, set()) for fid in symptoms):
+                starts.add(previous.start)
             for fid in symptoms:
                 finding = found.get(fid)
-                if finding and finding.present and sent.start in sentences.get(fid, set()):
+                if finding and finding.present and sentences.get(fid, set()) & starts:
                     put("side_both", True, finding.evidence)
                     put("bilateral_leg_symptoms", True, sent.text.strip())
                     break
@@ -1061,6 +1143,11 @@ class FindingExtractor:
         for target, sources in self.patterns.combine.items():
             if all(s in found and found[s].present for s in sources) and target not in found:
                 put(target, True, found[sources[0]].evidence)
+        thigh = found.get("spread_thigh")
+        legs = ("spread_thigh_back", "spread_thigh_front", *leg_spread)
+        if thigh is not None and not thigh.present and "no_leg_pain" not in found and not any(
+                fid in found and found[fid].present for fid in legs):
+            put("no_leg_pain", True, thigh.evidence)  # "I don't have leg pain"
         sex = found.get("sex")
         for fid in ("pregnancy", "with_periods"):
             if sex is None and fid in found and found[fid].present:
