@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -24,4 +25,9 @@ class ActionRedFlag(Action):
         interview = interview_from(tracker)
         send(dispatcher, interview.warn(latest_text(tracker)))
         interview.state.results_requested = False
-        return interview_events(interview)
+        events = interview_events(interview)
+        if interview.wants_more():
+            # urgent advice, not an emergency: the screen goes on, since a second sign (a weak
+            # leg beside a fever) can make it an emergency
+            events.append(FollowupAction("interview_form"))
+        return events

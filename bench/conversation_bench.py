@@ -7,7 +7,8 @@ Run from the repository root after `make train`:
 
 For every cause vignette of the set it opens a conversation with the vignette's text, then
 answers each question as a simulated patient who has the expected cause: it taps the button
-whose findings the knowledge base says fit that cause best, or "I don't know" when none does.
+whose findings the knowledge base says fit that cause best, or "I don't know" when none does,
+and "None of these" to the warning-sign screen.
 It reports the number of turns (messages the person sends) until the results, whether the
 expected cause is among the results, and the latency of every turn (one user at a time,
 actions included). A measurement, not a test: it always exits 0 unless it crashed.
@@ -43,6 +44,8 @@ def choice_for(question_id: str, cause_id: str) -> str | None:
     kb = load_knowledge_base()
     entry = kb.get(cause_id)
     question = next(q for q in load_questions() if q.id == question_id)
+    if question.stage == "screen":
+        return "none"  # a patient without warning signs: "None of these"
     best, best_score = None, 0.0
     for button in question.buttons:
         if button.dont_know:

@@ -58,19 +58,22 @@ def simulate(
     talk = Conversation(interview=interview)
 
     def said(text: str) -> bool:
-        """Screen a message; True when it ended the conversation with urgent advice."""
+        """Screen a message; True when it raised urgent advice (the dialogue's red-flag rule:
+        an emergency ends the conversation, urgent advice lets the screen go on)."""
         talk.transcript.append(f"> {text}")
         if screen(text).urgent:
             talk.transcript += [m.text for m in interview.warn(text)]
-            talk.level = _level(interview)
+            talk.level = max(talk.level, _level(interview), key=LEVELS.index)
             return True
         return False
 
     if said(opening):
-        return talk
-    talk.transcript += [m.text for m in interview.describe(opening)]
+        if not interview.wants_more():
+            return talk
+    else:
+        talk.transcript += [m.text for m in interview.describe(opening)]
     for _ in range(MAX_TURNS):
-        if interview.urgent_red_flags():
+        if interview.urgent_red_flags() and not interview.wants_more():
             talk.transcript += [m.text for m in interview.results()]
             break
         if not interview.wants_more():
@@ -90,7 +93,7 @@ def simulate(
         reply = answer(question)
         if reply is None:
             break
-        if said(reply):
+        if said(reply) and not interview.wants_more():
             return talk
         talk.transcript += [m.text for m in interview.reply(Said(text=reply))]
     level = _level(interview)

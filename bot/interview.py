@@ -506,12 +506,22 @@ class Interview:
     def warn(self, text: str) -> list[Message]:
         """Urgent advice for a message that raised an emergency or urgent flag; what it rests
         on is remembered, so "that's wrong" can take it back."""
+        pending = self.question(self.state.pending)
+        if pending is not None and pending.stage == "screen":
+            # the warning sign came as the answer to the screen: the rest of the answer counts
+            answer = read_answer(pending, text, self.known, self.state.chosen)
+            self.learn(list(answer.findings))
+            if answer.usable:
+                self._done_with(pending)
         self.add_text(text)
         flags = self.urgent_red_flags()
         self.state.warned = sorted({fid for flag in flags for fid in flag.evidence})
         self.state.pending = None
         self.state.chosen = []
-        return self.wording.red_flag_advice(flags or self.red_flags())
+        advice = self.wording.red_flag_advice(flags or self.red_flags())
+        if self.wants_more():  # urgent, not an emergency: the rest of the screen is still asked
+            advice.append(Message(self.wording.phrases["more_checks"]))
+        return advice
 
     def correct(self, text: str) -> list[Message]:
         """"That's wrong": what the text says instead, or, with nothing said, the findings behind

@@ -219,3 +219,19 @@ def test_at_most_the_screen_and_ten_more_questions_are_asked(engine: Engine) -> 
     assert not interview.wants_more()
     assert interview.questions_after_screen() <= MAX_QUESTIONS
     assert {"screen_emergency", "screen_other"} <= set(interview.asked)
+
+
+def test_a_typed_urgent_sign_at_the_screen_is_advised_and_the_screen_goes_on(
+    engine: Engine,
+) -> None:
+    # the red-flag gate hands such a message to `warn`: urgent advice, then the rest of the
+    # screen, since a weak leg beside a fever would make it an emergency
+    interview, _ = start(engine, "my back is really sore")
+    advice = [m.text for m in interview.warn("I've had a fever and the shakes")]
+    assert level(advice) == "urgent" and advice[-1] == PHRASES["more_checks"]
+    assert interview.wants_more()
+    assert interview.ask()[0].text.endswith(interview.question("screen_emergency").text +
+                                            " " + PHRASES["several_apply"])
+    said = reply(interview, "my left leg is getting weaker too")
+    assert any(f.urgency == "emergency" for f in interview.red_flags())
+    assert not interview.wants_more() and level(said) is None  # the results give the advice
