@@ -19,7 +19,7 @@ from typing import Any
 from bot.answers import Answer, read_answer
 from bot.assessment import Assessor
 from bot.extraction import extract_findings
-from bot.followups import KINDS, Advisor
+from bot.followups import KINDS, Advisor, cue_kind
 from bot.knowledge import KnowledgeBase, load_knowledge_base
 from bot.matching import known_findings, match_entry, rank_causes
 from bot.model import INTERRUPTING, Assessment, CauseMatch, Finding, RedFlag
@@ -506,6 +506,13 @@ class Interview:
     def warn(self, text: str) -> list[Message]:
         """Urgent advice for a message that raised an emergency or urgent flag; what it rests
         on is remembered, so "that's wrong" can take it back."""
+        before = {flag.id for flag in self.urgent_red_flags()}
+        if before and cue_kind(text) == "been_checked":
+            self.add_text(text)
+            if {flag.id for flag in self.urgent_red_flags()} <= before:
+                # "the doctor says the fever was just a cold": a report of being checked for
+                # the warning already given, with no new sign in it
+                return self.checked()
         pending = self.question(self.state.pending)
         if pending is not None and pending.stage == "screen":
             # the warning sign came as the answer to the screen: the rest of the answer counts

@@ -235,3 +235,17 @@ def test_a_typed_urgent_sign_at_the_screen_is_advised_and_the_screen_goes_on(
     said = reply(interview, "my left leg is getting weaker too")
     assert any(f.urgency == "emergency" for f in interview.red_flags())
     assert not interview.wants_more() and level(said) is None  # the results give the advice
+
+
+def test_a_report_of_being_checked_that_names_the_sign_again_is_no_new_alarm(
+    engine: Engine,
+) -> None:
+    interview = engine.interview(State())
+    interview.warn("I've had a fever and chills with this back pain")
+    said = [m.text for m in interview.warn("the doctor says the fever was just a cold")]
+    assert said == [PHRASES["checked"]] and not interview.urgent_red_flags()
+    # a new sign in the same report is still an alarm
+    interview = engine.interview(State())
+    interview.warn("I've had a fever and chills with this back pain")
+    said = [m.text for m in interview.warn("the doctor says it's a cold but now I can't pee")]
+    assert level(said) == "emergency"
