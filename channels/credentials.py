@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 TELEGRAM_API = "https://api.telegram.org"
@@ -29,6 +29,7 @@ class Channel:
     required: dict[str, str]  # credentials field -> variable that must be set
     optional: dict[str, str]  # credentials field -> variable used when set
     webhook: str  # where the channel listens on the Rasa server
+    retired: dict[str, str] = field(default_factory=dict)  # variable no longer read -> why
 
 
 TELEGRAM = Channel(
@@ -50,8 +51,12 @@ SLACK = Channel(
         "slack_token": "LBP_SLACK_TOKEN",
         "slack_signing_secret": "LBP_SLACK_SIGNING_SECRET",
     },
-    optional={"api_url": "LBP_SLACK_API_URL", "slack_channel": "LBP_SLACK_CHANNEL"},
+    optional={"api_url": "LBP_SLACK_API_URL"},
     webhook="/webhooks/slack/webhook",
+    retired={
+        "LBP_SLACK_CHANNEL": "health talk happens in direct messages only; a mention in a "
+        "channel gets an invitation to one",
+    },
 )
 CHANNELS = (TELEGRAM, SLACK)
 
@@ -70,8 +75,11 @@ def section(channel: Channel, env: Mapping[str, str]) -> str | None:
 def status(channel: Channel, env: Mapping[str, str]) -> str:
     """One line saying whether `channel` is on, and which variables are missing if partly set."""
     missing = [var for var in channel.required.values() if not env.get(var)]
+    notes = "".join(
+        f" ({var} is not used: {why})" for var, why in channel.retired.items() if env.get(var)
+    )
     if not missing:
-        return f"{channel.name}: on, webhook at {channel.webhook}"
+        return f"{channel.name}: on, webhook at {channel.webhook}{notes}"
     if len(missing) == len(channel.required):
         return f"{channel.name}: off"
     return f"{channel.name}: OFF, these variables are not set: {', '.join(missing)}"

@@ -64,3 +64,15 @@ def test_a_partly_configured_channel_stays_off_and_names_what_is_missing(tmp_pat
     )
     assert status(SLACK, env) == "Slack: off"
     assert status(SLACK, SLACK_ENV) == "Slack: on, webhook at /webhooks/slack/webhook"
+
+
+def test_the_retired_slack_channel_variable_is_not_written_and_the_status_says_why(
+    tmp_path, monkeypatch
+):
+    env = {**SLACK_ENV, "LBP_SLACK_CHANNEL": "C123"}
+    config = read_as_rasa(effective("rest:\n", env), tmp_path, monkeypatch, env)
+    assert "slack_channel" not in config[SLACK.key]
+    assert status(SLACK, env).startswith("Slack: on, webhook at /webhooks/slack/webhook (")
+    assert "LBP_SLACK_CHANNEL is not used: health talk happens in direct messages" in status(
+        SLACK, env
+    )

@@ -18,14 +18,14 @@ from channels.slack import (
 )
 from channels.telegram import (
     MAX_CALLBACK_DATA,
-    BadUpdate,
-    Incoming,
     as_rasa_text,
     callback_data,
     chunks,
-    read_update,
     secret_matches,
 )
+from channels.telegram_updates import BadUpdate, BotIdentity, Incoming, Kind, read_update
+
+BOT = BotIdentity("lbp_bot", 4242)
 
 # Slack's published example (api.slack.com/authentication/verifying-requests-from-slack).
 SLACK_EXAMPLE_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -116,11 +116,15 @@ def update(**fields) -> bytes:
 
 def test_telegram_reads_messages_clicks_and_messages_without_text():
     chat = {"id": 42, "type": "private"}
-    assert read_update(update(message={"chat": chat, "text": "hi"})) == Incoming(9, 42, "hi")
-    assert read_update(update(message={"chat": chat, "sticker": {}})) == Incoming(9, 42, None)
+    assert read_update(update(message={"chat": chat, "text": "hi"}), BOT) == Incoming(9, 42, "hi")
+    assert read_update(update(message={"chat": chat, "sticker": {}}), BOT) == Incoming(
+        9, 42, None
+    )
     click = {"id": "q1", "data": "/greet", "message": {"chat": chat}}
-    assert read_update(update(callback_query=click)) == Incoming(9, 42, "/greet", "q1")
-    assert read_update(update(my_chat_member={})) is None
+    assert read_update(update(callback_query=click), BOT) == Incoming(
+        9, 42, "/greet", "q1", Kind.TAP
+    )
+    assert read_update(update(my_chat_member={}), BOT) is None
 
 
 @pytest.mark.parametrize(
@@ -134,14 +138,16 @@ def test_telegram_reads_messages_clicks_and_messages_without_text():
 )
 def test_telegram_refuses_what_is_not_an_update(body):
     with pytest.raises(BadUpdate):
-        read_update(body)
+        read_update(body, BOT)
 
 
 def test_telegram_commands_and_mentions():
-    assert as_rasa_text("/start", "lbp_bot") == "/greet"
-    assert as_rasa_text("/start@lbp_bot", "lbp_bot") == "/greet"
-    assert as_rasa_text("@lbp_bot my back hurts", "lbp_bot") == "my back hurts"
-    assert as_rasa_text('/inform{"choice":"a:b"}', "lbp_bot") == '/inform{"choice":"a:b"}'
+    assert as_rasa_text("/start") == "/greet"
+    assert as_rasa_text("/start private") == "/greet"  # the private-chat link's /start
+    assert as_rasa_text("/start@lbp_bot") == "/greet"
+    assert as_rasa_text('/inform{"choice":"a:b"}') == '/inform{"choice":"a:b"}'
+    mentioned = update(message={"chat": {"id": 1}, "text": "@lbp_bot my back hurts"})
+    assert read_update(mentioned, BOT).text == "my back hurts"
 
 
 def test_telegram_long_texts_and_payloads_fit_its_limits():
