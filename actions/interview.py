@@ -31,6 +31,9 @@ class ActionRecordDescription(Action):
     ) -> list[dict[str, Any]]:
         interview = interview_from(tracker)
         said = said_from(tracker)
+        if said.choice:  # an old button tapped outside the interview: never read as words
+            send(dispatcher, interview.reply(said))
+            return interview_events(interview)
         send(dispatcher, interview.describe(said.text, said.suspected))
         interview.state.pending = None
         interview.state.chosen = []

@@ -333,6 +333,8 @@ class Interview:
         """What to say to one message while a question waits (before it is asked again or
         the next one comes); the state moves on with it."""
         question = self.question(self.state.pending)
+        if question is None and said.choice:
+            return self._earlier_tap(said)  # no question waits: never read as words
         if question is None:
             return self.describe(said.text, said.suspected)
         if said.choice:
@@ -413,14 +415,7 @@ class Interview:
         if not payload:
             qid, payload = question.id, qid
         if qid != question.id:
-            earlier = self.question(qid)
-            if earlier is None or qid not in self.asked:
-                return [Message(self.wording.phrases["old_button"])]
-            answer = read_answer(earlier, "", self.known, payload=payload)
-            if not answer.usable:
-                return [Message(self.wording.phrases["old_button"])]
-            changes = self.learn(list(answer.findings))
-            return [Message(self.wording.changed_answer(earlier, payload, changes))]
+            return self._earlier_tap(said)
         answer = read_answer(question, "", self.known, self.state.chosen, payload=payload)
         if answer.kind == "dont_know":
             self.skip(question)
@@ -442,6 +437,19 @@ class Interview:
                 return notes  # asked again as "anything else?" with the answers left
         self._done_with(question)
         return notes
+
+    def _earlier_tap(self, said: Said) -> list[Message]:
+        """A button of a question asked before: a change to that answer, said back; a button
+        of nothing asked (or a payload that names no answer) is out of date."""
+        qid, _, payload = str(said.choice).partition(":")
+        earlier = self.question(qid)
+        if earlier is None or qid not in self.asked or not payload:
+            return [Message(self.wording.phrases["old_button"])]
+        answer = read_answer(earlier, "", self.known, payload=payload)
+        if not answer.usable:
+            return [Message(self.wording.phrases["old_button"])]
+        changes = self.learn(list(answer.findings))
+        return [Message(self.wording.changed_answer(earlier, payload, changes))]
 
     def _asks_for_results(self, text: str) -> bool:
         words = re.sub(r"[^a-z ]", " ", (text or "").lower()).split()

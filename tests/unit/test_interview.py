@@ -249,3 +249,11 @@ def test_a_report_of_being_checked_that_names_the_sign_again_is_no_new_alarm(
     interview.warn("I've had a fever and chills with this back pain")
     said = [m.text for m in interview.warn("the doctor says it's a cold but now I can't pee")]
     assert level(said) == "emergency"
+
+
+def test_an_old_button_with_no_question_waiting_is_never_read_as_words(engine: Engine) -> None:
+    interview = engine.interview(State())
+    interview.warn("I can't feel anything when I wipe")  # the interview ends, nothing waits
+    said = [m.text for m in interview.reply(Said("/inform", "inform", "scans:slipped"))]
+    assert said == [PHRASES["old_button"]]
+    assert "trauma_minor" not in present(interview)
