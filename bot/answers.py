@@ -53,6 +53,12 @@ NUMBER_WORDS = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "fiv
                 "couple": 2, "few": 3, "several": 4, "half": 0.5}
 TENS = {"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"}
 NEGATING = frozenset({"no", "not", "nt", "never", "none", "without", "nothing", "neither", "nor"})
+# "one of them", "a couple of those": some of the answers, without saying which
+SOME_OF = re.compile(r"\b(one|some|a couple|a few|couple|few|either|two|several|1|2) of "
+                     r"(them|those|these|the above|em|that list)\b")
+# "maybe", "possibly yes": unsure whether one applies (for a warning sign: ask which)
+MAYBE = re.compile(r"^(maybe|possibly|perhaps|probably|might be|could be|i think so|think so|"
+                   r"kind of|sort of)\b|\b(maybe|possibly) (yes|yeah|one)\b")
 # The questions whose signs count only when new (a cancer years ago still counts).
 NEW_SIGNS = frozenset({"screen_emergency"})
 # A nerve warning sign is a new one: at that screen, a reply that calls what it names old
@@ -175,6 +181,9 @@ def read_answer(
         return Answer("none")
     if norm in words["why"] or norm.startswith("why do you") or norm.startswith("why are you"):
         return Answer("why")
+    if question.stage == "screen" and MAYBE.search(norm) and not re.search(
+            r"\b(not sure|dont know|do not know|no idea)\b", norm):
+        return Answer("unclear")  # "maybe, yes": which one is asked, not guessed
     if norm in words["dont_know"] or _without_subject(norm) in words["dont_know"]:
         return Answer("dont_know")
     if norm in words["skip"]:
@@ -184,8 +193,9 @@ def read_answer(
     reading = read_text(text, replying=True)
     choices = _Choices()
     negated = bool(NEGATING & set(norm.split()))
+    some_of = bool(SOME_OF.search(norm))
     if not question.numeric or (question.id != "age" and re.fullmatch(r"\d", norm)):
-        choices.explicit += _ordinals(norm, shown, question.multiple)
+        choices.explicit += _ordinals(SOME_OF.sub(" ", norm).strip(), shown, question.multiple)
     if not negated:
         choices.explicit += _titles(norm, shown)
     choices.explicit += _values(question, norm, reading)
@@ -225,6 +235,8 @@ def read_answer(
         return Answer("answer", (), tuple(reading.findings), tuple(extra))
     if not picked:
         picked = _yes_no(question, norm, shown, words)
+        if some_of and not picked:
+            picked = ["?"]  # "some of them": a yes that does not say which
         if picked == ["?"]:
             if question.stage == "screen":
                 unspecified = f"screen_yes_{question.id.removeprefix('screen_')}"
@@ -342,12 +354,15 @@ def _same_word(a: str, b: str) -> bool:
 
 
 def _titles(norm: str, shown: list[Button]) -> list[str]:
-    """A button's own words said loosely: every word of the reply is in its title."""
+    """A button's own words said loosely: every word of the reply is in its title ("None of
+    these" only when said outright: "one of those" is not it)."""
     words = _content(norm)
     if not words or len(words) > 6:
         return []
     found = []
     for button in shown:
+        if button.payload == NONE:
+            continue
         title = _content(normalise(button.title).split(" not ")[0]) + [
             button.payload.replace("_", " ")]
         if all(any(_same_word(w, t) for t in title) for w in words):

@@ -97,3 +97,19 @@ def test_words_after_not_do_not_choose_that_answer() -> None:
 def test_other_things_said_in_an_answer_are_kept() -> None:
     answer = read("side", "left side, and I'm 52")
     assert answer.choices == ("one",) and value(answer, "age") == 52
+
+
+@pytest.mark.parametrize("text", ["yep one of those", "yes one of them", "some of them",
+                                  "yeah a couple of them"])
+def test_some_of_the_signs_without_saying_which_is_a_yes_never_a_none(text: str) -> None:
+    for question, unspecified in (("screen_emergency", "screen_yes_emergency"),
+                                  ("screen_other", "screen_yes_other")):
+        answer = read(question, text)
+        assert answer.choices != ("none",)
+        assert unspecified in {f.id for f in answer.findings if f.present}
+        assert not [f for f in answer.findings if not f.present]  # nothing denied
+
+
+@pytest.mark.parametrize("text", ["maybe, yes", "possibly yes", "maybe"])
+def test_a_maybe_at_the_screen_asks_which_one(text: str) -> None:
+    assert read("screen_emergency", text).kind == "unclear"
