@@ -1,9 +1,11 @@
-"""Command line: `python -m bot assess "TEXT"`, `python -m bot assess -`, `python -m bot kb-check`.
+"""Command line: `python -m bot assess "TEXT"`, `python -m bot assess -`, `python -m bot kb-check`,
+`python -m bot rules-table`.
 
 `assess TEXT` prints one JSON object (Assessment.to_dict()). `assess -` reads one description per
 line from standard input (blank lines are skipped) and prints one JSON object per line, in order.
-`kb-check` validates the knowledge base and the interview questions. Errors go to standard
-error with a non-zero exit status.
+`kb-check` validates the knowledge base and the interview questions. `rules-table` prints the
+red-flag rules as the Markdown table of docs/safety.md. Errors go to standard error with a
+non-zero exit status.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--top", type=_positive, default=MAX_CAUSES, help=f"causes to show (default {MAX_CAUSES})"
     )
     commands.add_parser("kb-check", help="validate the knowledge base and the questions")
+    commands.add_parser("rules-table", help="the red-flag rules as docs/safety.md's table")
     return parser
 
 
@@ -44,6 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "kb-check":
         return _kb_check()
+    if args.command == "rules-table":
+        print(rules_table())
+        return 0
     if args.text == "-":
         texts = [line.strip() for line in sys.stdin if line.strip()]
         if not texts:
@@ -61,6 +67,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     for text in texts:
         print(json.dumps(assessor.assess_text(text).to_dict(), ensure_ascii=False), flush=True)
     return 0
+
+
+def rules_table() -> str:
+    """Every red-flag rule as a Markdown table row: id, urgency, its first sentence, source."""
+    from bot.triage import load_rules
+
+    rows = ["| rule | urgency | what it catches | source |", "| --- | --- | --- | --- |"]
+    for rule in load_rules():
+        first = " ".join(rule.reason.split()).split(". ")[0].rstrip(".") + "."
+        rows.append(f"| `{rule.id}` | {rule.urgency} | {first} | {rule.source} |")
+    return "\n".join(rows)
 
 
 def _kb_check() -> int:

@@ -1,5 +1,5 @@
 """docs/safety.md lists every red-flag rule with its urgency and source, as the rules file has
-them."""
+them (regenerate the table with `python -m bot rules-table`)."""
 
 from __future__ import annotations
 
@@ -22,3 +22,9 @@ def test_every_rule_is_in_the_safety_page_with_its_urgency_and_source() -> None:
         cells = [cell.strip() for cell in rows[rule.id].split("|")]
         assert cells[2] == rule.urgency, rule.id
         assert cells[4] == rule.source, rule.id
+
+
+def test_the_table_is_the_one_the_command_prints() -> None:
+    from bot.__main__ import rules_table
+
+    assert rules_table() in DOC.read_text(encoding="utf-8")
