@@ -270,9 +270,11 @@ async def drive(
     people: list[Patient | StockUser],
     timeout: float,
     ramp: float = 0.0,
+    token: str | None = None,
 ) -> LoadResult:
     """All conversations at once (or their starts spread evenly over `ramp` seconds); then read
-    every conversation back from the tracker store."""
+    every conversation back from the tracker store (through the first server's HTTP API, whose
+    token is `token`)."""
     result = LoadResult(label=label, conversations=len(people))
     connector = aiohttp.TCPConnector(limit=0)
     client_timeout = aiohttp.ClientTimeout(total=timeout)
@@ -287,16 +289,19 @@ async def drive(
         result.wall_s = time.perf_counter() - began
         for sender in result.sent:
             async with session.get(
-                f"{urls[0]}/conversations/{sender}/tracker", params={"include_events": "ALL"}
+                f"{urls[0]}/conversations/{sender}/tracker",
+                params={"include_events": "ALL", **({"token": token} if token else {})},
             ) as response:
                 events = (await response.json()).get("events") or []
             result.recorded[sender] = sum(1 for event in events if event.get("event") == "user")
     return result
 
 
-def warm_up(urls: list[str], people: list[Patient | StockUser], label: str) -> None:
+def warm_up(
+    urls: list[str], people: list[Patient | StockUser], label: str, token: str | None
+) -> None:
     """One short conversation per server so that first-call costs are not measured."""
-    asyncio.run(drive(urls, f"{label}-warm-{RUN}", people, timeout=300))
+    asyncio.run(drive(urls, f"{label}-warm-{RUN}", people, timeout=300, token=token))
 
 
 def sqlite_user_counts(database: Path, prefix: str) -> dict[str, int] | None:
@@ -353,6 +358,12 @@ def make_servers(args: argparse.Namespace, state: Path, **options: object) -> Se
     return Servers(state_dir=state, rasa_start_timeout=args.start_timeout, **options)
 
 
+def running_server_token() -> str | None:
+    """The token of a server started by `make serve`: LBP_API_TOKEN, else the state folder's."""
+    path = Path(os.environ.get("LBP_STATE_DIR") or ROOT / "var") / "api-token"
+    return os.environ.get("LBP_API_TOKEN") or (path.read_text().strip() if path.exists() else None)
+
+
 def log_tails(state: Path) -> None:
     """The end of every server log under `state`, to say why a run failed."""
     for log in sorted(state.rglob("*.log")):
@@ -368,11 +379,12 @@ def run_ours(args: argparse.Namespace, state: Path, cases: list[dict]) -> dict:
         servers.start_actions()
         servers.start_rasa()
         ready = time.monotonic() - began
-        warm_up([servers.rasa_url], patients(cases, 2, start=len(cases) // 2), "ours")
+        token = servers.api_token
+        warm_up([servers.rasa_url], patients(cases, 2, start=len(cases) // 2), "ours", token)
         profiler = start_profiler(servers, "ours") if args.profile else []
         people = patients(cases, args.conversations)
         result = asyncio.run(
-            drive([servers.rasa_url], f"ours-{RUN}", people, args.timeout, args.ramp)
+            drive([servers.rasa_url], f"ours-{RUN}", people, args.timeout, args.ramp, token)
         )
         profile = stop_profiler(profiler)
         result.recorded_store = sqlite_user_counts(state / "tracker.db", result.label)
@@ -428,10 +440,11 @@ def run_stock(args: argparse.Namespace, state: Path, turns: list[int]) -> dict:
         began = time.monotonic()
         servers.start_rasa()
         ready = time.monotonic() - began
-        warm_up([servers.rasa_url], [StockUser(3, 0), StockUser(3, 1)], "stock")
+        token = servers.api_token
+        warm_up([servers.rasa_url], [StockUser(3, 0), StockUser(3, 1)], "stock", token)
         profiler = start_profiler(servers, "stock") if args.profile else []
         result = asyncio.run(
-            drive([servers.rasa_url], f"stock-{RUN}", people, args.timeout, args.ramp)
+            drive([servers.rasa_url], f"stock-{RUN}", people, args.timeout, args.ramp, token)
         )
         profile = stop_profiler(profiler)
         figures = result.summary()
@@ -471,11 +484,14 @@ def run_scale_out(args: argparse.Namespace, state: Path, cases: list[dict]) -> d
                 for started in [pool.submit(each.start_rasa) for each in (first, second)]:
                     started.result()
             urls = [first.rasa_url, second.rasa_url]
-            warm_up(urls, patients(cases, 2, start=len(cases) // 2), "scale")
+            token = first.api_token  # the conversations are read back from the first
+            warm_up(urls, patients(cases, 2, start=len(cases) // 2), "scale", token)
             for label, targets in (("one", urls[:1]), ("two", urls)):
                 people = patients(cases, args.conversations)
                 name = f"scale-{label}-{RUN}"
-                result = asyncio.run(drive(targets, name, people, args.timeout, args.ramp))
+                result = asyncio.run(
+                    drive(targets, name, people, args.timeout, args.ramp, token)
+                )
                 rows = postgres.query(
                     "SELECT sender_id, COUNT(*) FROM events WHERE type_name = 'user' "
                     "AND sender_id LIKE %s GROUP BY sender_id",
@@ -716,11 +732,16 @@ def main() -> None:
     parser.add_argument(
         "--url", help="only drive an already running server of ours (e.g. `make serve`) and stop"
     )
+    parser.add_argument(
+        "--token",
+        help="with --url: its HTTP API token (default: LBP_API_TOKEN, else var/api-token)",
+    )
     args = parser.parse_args()
     cases = cases_from(ROOT / args.set)
     if args.url:
         people = patients(cases, args.conversations)
-        result = asyncio.run(drive([args.url], f"ours-{RUN}", people, args.timeout))
+        token = args.token or running_server_token()
+        result = asyncio.run(drive([args.url], f"ours-{RUN}", people, args.timeout, token=token))
         print(json.dumps(result.summary(), indent=2))
         return
     figures: dict = {

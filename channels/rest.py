@@ -4,9 +4,11 @@ It keeps Rasa's URL, `POST /webhooks/rest/webhook` with `{"sender": "...", "mess
 and Rasa's reply format (a JSON list of messages), and changes what Rasa's does with bad input:
 
 - A body that is not a JSON object, a missing or non-string `sender` or `message`, a `sender`
-  that is empty, over 128 characters or holds control characters, `metadata` that is not an
-  object: 400 with `{"error": "..."}` saying what is wrong (Rasa's would put every message
-  without a sender into one shared conversation called "default"). A body over 1 MB: 413.
+  that is empty, over 128 characters, holds control characters or names another channel's
+  conversation (`telegram-`, `slack-`, `webchat-`), `metadata` that is not an object or is
+  nested more than 10 levels deep or over 8 KB: 400 with `{"error": "..."}` saying what is wrong
+  (Rasa's would put every message without a sender into one shared conversation called
+  "default"). A body over 1 MB: 413.
 - Every message passes the shared message guard (channels/guard.py): an empty or too long
   message is answered with the guard's reply (200); a sender over the rate limit gets the polite
   reply with 429 and `Retry-After`.
@@ -33,8 +35,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.guard import WINDOW_SECONDS, check, clean_text
+from channels.guard import WINDOW_SECONDS, check, clean_text, metadata_problem
 from channels.safety_net import answer_safely
+from channels.web_sessions import PREFIX as WEB_CHAT_PREFIX
 
 MAX_BODY_BYTES = 1_000_000
 MAX_SENDER_CHARS = 128
@@ -77,10 +80,10 @@ def read_sender(data: dict[str, Any]) -> str:
         raise BadRequest(f'"sender" must be 1 to {MAX_SENDER_CHARS} characters long.')
     if any(unicodedata.category(char) in ("Cc", "Cs") for char in sender):
         raise BadRequest('"sender" must not contain control characters.')
-    if sender.casefold().startswith(OTHER_CHANNELS_PREFIXES):
-        # Those conversations belong to Telegram and Slack users: no REST caller may read,
-        # continue or delete them by guessing an id.
-        raise BadRequest('"sender" must not start with "telegram-" or "slack-".')
+    if sender.casefold().startswith((*OTHER_CHANNELS_PREFIXES, WEB_CHAT_PREFIX)):
+        # Those conversations belong to Telegram, Slack and web chat users: no REST caller may
+        # read, continue or delete them by knowing or guessing an id.
+        raise BadRequest('"sender" must not start with "telegram-", "slack-" or "webchat-".')
     return sender
 
 
@@ -94,9 +97,15 @@ def read_message(data: dict[str, Any]) -> str:
 
 
 def read_metadata(data: dict[str, Any]) -> dict[str, Any] | None:
+    """The message's metadata: a JSON object neither too deep nor too big, or None."""
     metadata = data.get("metadata")
-    if metadata is not None and not isinstance(metadata, dict):
+    if metadata is None:
+        return None
+    if not isinstance(metadata, dict):
         raise BadRequest('"metadata" must be a JSON object.')
+    problem = metadata_problem(metadata)
+    if problem is not None:
+        raise BadRequest(f'"metadata" {problem}.')
     return metadata
 
 

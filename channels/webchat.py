@@ -2,8 +2,13 @@
 
 Same socket.io path and events as Rasa's `socketio` channel, so other socket.io clients keep
 working. On top of it:
-- malformed events (not an object, a missing or non-text message, a bad session id or metadata)
-  get a polite reply or are ignored, never an exception;
+- session ids are issued and signed by this server (`channels/web_sessions.py`): a
+  `session_request` for any other id gets a fresh session, and a message is taken only from a
+  socket that was confirmed that session, under that session's id;
+- when "forget me" has deleted the conversation, its sockets get `session_forgotten`, so the page
+  drops its copy of the transcript and its session id;
+- malformed events (not an object, a missing or non-text message, a bad session id, metadata
+  nested too deep or too big) get a polite reply or are ignored, never an exception;
 - every message goes through the shared message guard (`channels/guard.py`) before Rasa sees it,
   and each turn runs inside the safety net (`channels/safety_net.py`), as on the REST channel;
 - the chat page and the widget's built files (from `web/`, installed by `npm ci`) are served at
@@ -16,7 +21,6 @@ from __future__ import annotations
 import html
 import json
 import logging
-import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -27,8 +31,11 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.guard import clean_text, screen
+from channels.guard import MAX_METADATA_BYTES, clean_text, messages, metadata_problem, screen
 from channels.safety_net import answer_safely
+from channels.web_sessions import SessionIds
+from server.state_secrets import secret
+from store import forgotten
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +45,9 @@ MAX_SESSION_ID_LENGTH = 128
 UNREADABLE_REPLY = (
     "Sorry, I couldn't read that message. Please type your message and send it again."
 )
+SESSION_SECRET_FILE = "session-secret"
+SESSION_SECRET_VARIABLE = "LBP_SESSION_SECRET"
+FORGOTTEN_EVENT = "session_forgotten"
 
 # Files the page may load, by the name the page uses.
 ASSETS: dict[str, tuple[Path, str]] = {
@@ -78,9 +88,23 @@ def read_metadata(value: object) -> dict[str, Any]:
     if isinstance(value, str):
         try:
             value = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             return {}
     return value if isinstance(value, dict) else {}
+
+
+def metadata_refused(value: object) -> bool:
+    """Whether metadata (a dict, or JSON in a string) is too big or nested too deep to pass on."""
+    if isinstance(value, str):
+        if len(value) > MAX_METADATA_BYTES:
+            return True
+        try:
+            value = json.loads(value)
+        except RecursionError:
+            return True
+        except ValueError:
+            return False  # not JSON: dropped by read_metadata, the message still goes on
+    return metadata_problem(value) is not None
 
 
 def page_blueprint(settings: dict[str, str]) -> Blueprint:
@@ -155,17 +179,30 @@ class WebChatInput(SocketIOInput):
                 self.bot_message_evt, {"text": text}, room=room, namespace=self.namespace
             )
 
+        sessions = SessionIds(secret(SESSION_SECRET_FILE, SESSION_SECRET_VARIABLE))
+
         async def session_request(sid: str, *args: Any) -> None:
             data = args[0] if args else None
             requested = data.get("session_id") if isinstance(data, dict) else None
-            session_id = valid_session_id(requested) or uuid.uuid4().hex
+            issued = sessions.sender_of(valid_session_id(requested)) is not None
+            session_id = requested if issued else sessions.issue()  # not ours: a fresh one
             if self.session_persistence:
+                sender_id = sessions.sender_of(session_id)
                 # A socket follows one conversation: leave any it followed before.
                 for room in sio.rooms(sid, namespace=self.namespace):
-                    if room not in (sid, session_id):
+                    if room not in (sid, sender_id):
                         sio.leave_room(sid, room, namespace=self.namespace)
-                sio.enter_room(sid, session_id, namespace=self.namespace)
+                sio.enter_room(sid, sender_id, namespace=self.namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+
+        def sender_of(sid: str, data: dict[str, Any]) -> str | None:
+            """The conversation a message belongs to: the session this socket was confirmed."""
+            if not self.session_persistence:
+                return sid
+            sender_id = sessions.sender_of(valid_session_id(data.get("session_id")))
+            if sender_id is None or sender_id not in sio.rooms(sid, namespace=self.namespace):
+                return None
+            return sender_id
 
         async def handle_message(sid: str, *args: Any) -> None:
             data = args[0] if args else None
@@ -173,18 +210,19 @@ class WebChatInput(SocketIOInput):
                 logger.warning("Ignored a socket.io message that is not an object")
                 await reply(sid, UNREADABLE_REPLY)
                 return
-            if self.session_persistence:
-                sender_id = valid_session_id(data.get("session_id"))
-                if sender_id is None:
-                    logger.warning("Ignored a socket.io message without a valid session_id")
-                    await reply(sid, UNREADABLE_REPLY)
-                    return
-            else:
-                sender_id = sid
+            sender_id = sender_of(sid, data)
+            if sender_id is None:
+                logger.warning("Ignored a socket.io message without this socket's session_id")
+                await reply(sid, UNREADABLE_REPLY)
+                return
+            if metadata_refused(data.get(self.metadata_key)):
+                logger.warning("Ignored a socket.io message whose metadata is too big or deep")
+                await reply(sid, messages()["bad_metadata"])
+                return
             text = data.get("message")
             refusal = screen(sender_id, text)  # not text, empty, too long or too many
             if refusal is not None:
-                await reply(sender_id if self.session_persistence else sid, refusal)
+                await reply(sender_id, refusal)
                 return
             message = UserMessage(
                 clean_text(text),
@@ -193,7 +231,11 @@ class WebChatInput(SocketIOInput):
                 input_channel=self.name(),
                 metadata=read_metadata(data.get(self.metadata_key)),
             )
-            await answer_safely(message, on_new_message)
+            with forgotten.watching() as deleted:
+                await answer_safely(message, on_new_message)
+            if sender_id in deleted:
+                # The page keeps the transcript in the browser: tell it to drop it.
+                await sio.emit(FORGOTTEN_EVENT, room=sender_id, namespace=self.namespace)
 
         sio.on("session_request", session_request, namespace=self.namespace)
         sio.on(self.user_message_evt, handle_message, namespace=self.namespace)

@@ -1,1 +1,1 @@
-"""The Rasa server's entry point: Rasa's own CLI with the project's speed-ups applied first."""
+"""The Rasa server's entry point: Rasa's own CLI with the project's speed-ups and protections."""

@@ -1,11 +1,13 @@
-"""`python -m server run|shell ...`: Rasa's CLI (same arguments) with server/speedups.py applied."""
+"""`python -m server run|shell ...`: Rasa's CLI (same arguments) with server/speedups.py applied and
+the HTTP API behind a token, every request checked (server/protection.py)."""
 
 import sys
 
-from server import speedups
+from server import protection, speedups
 
 if __name__ == "__main__":
     speedups.apply()
+    protection.apply()
     from rasa.__main__ import main
 
     sys.argv[0] = "rasa"

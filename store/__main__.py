@@ -20,6 +20,9 @@ from store import retention
 if TYPE_CHECKING:
     from store.tracker_store import PrivateTrackerStore
 
+# How long the command waits for SQLite's write-ahead log to be emptied after deleting.
+LOG_WAIT_S = 30.0
+
 
 def _store(endpoints: str) -> PrivateTrackerStore:
     from rasa.shared.exceptions import RasaException
@@ -61,11 +64,20 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(str(error))
         if days is None:
             parser.error(f"give --days N or set {retention.DAYS_ENV}")
-        conversations, events = _store(args.endpoints).prune(days)
+        store = _store(args.endpoints)
+        conversations, events = store.prune(days)
         print(f"Deleted {conversations} conversations ({events} events) older than {days:g} days")
     else:
-        events = _store(args.endpoints).forget(args.sender_id)
+        store = _store(args.endpoints)
+        events = store.forget(args.sender_id)
         print(f"Deleted {events} events of that conversation")
+    if not store.wait_for_clean_log(LOG_WAIT_S):
+        print(
+            "The SQLite write-ahead log still holds copies of the deleted events: another program "
+            "is reading the database. Close it and run this again to empty the log.",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

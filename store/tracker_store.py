@@ -12,11 +12,15 @@ keys as Rasa's `type: SQL`. On top of Rasa's store it
 - turns on SQLite's `secure_delete`, so deleted rows are overwritten in the database file instead
   of lingering in its free pages, and its write-ahead log: each turn then costs one fsync instead
   of the rollback journal's several (15 to 5 ms per commit here) while `synchronous = FULL` still
-  makes every committed turn survive a crash or power cut.
+  makes every committed turn survive a crash or power cut. After a deletion the log is emptied
+  off the event loop, and again until that succeeds (`store.wal_cleaner`), so a reader of the
+  file elsewhere holds up neither the other conversations nor the clean-up for long;
+- tells a channel watching the turn that the conversation was deleted (`store.forgotten`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import logging
@@ -30,7 +34,8 @@ from rasa.shared.core.events import ActionExecuted, Event, Restarted, SessionSta
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from store import retention
+from store import forgotten, retention
+from store.wal_cleaner import WalCleaner
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +84,12 @@ class PrivateTrackerStore(SQLTrackerStore):
             )
             sa.event.listen(self.engine, "connect", _configure_sqlite)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        database = self.engine.url.database
+        self.wal_cleaner = (
+            WalCleaner(database)
+            if self.engine.dialect.name == "sqlite" and database not in (None, "", ":memory:")
+            else None
+        )
         self._session_events = self._events_query(all_sessions=False)
         self._all_events = self._events_query(all_sessions=True)
         self._count_session_events = sa.select(sa.func.count()).select_from(
@@ -144,8 +155,10 @@ class PrivateTrackerStore(SQLTrackerStore):
                     )
             session.commit()
         if forgetting:
-            self._drop_deleted_pages()
+            forgotten.note(tracker.sender_id)
             logger.info("Forgot a conversation on request: %d stored events deleted", deleted)
+            # Off the event loop: the other conversations go on meanwhile.
+            await asyncio.get_running_loop().run_in_executor(None, self._drop_deleted_pages)
         else:
             logger.debug("Stored %d new events of a conversation", len(new_events))
 
@@ -169,12 +182,15 @@ class PrivateTrackerStore(SQLTrackerStore):
 
     def _drop_deleted_pages(self) -> None:
         """On SQLite, move the write-ahead log into the database file (where `secure_delete` has
-        zeroed the deleted rows) and empty it, so no copy of deleted text stays in the log."""
-        if self.engine.dialect.name == "sqlite":
-            with self.engine.connect() as connection:
-                busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()[0]
-            if busy:
-                logger.warning("The SQLite log could not be emptied now; its next checkpoint will")
+        zeroed the deleted rows) and empty it, so no copy of deleted text stays in the log; when a
+        reader elsewhere prevents it, again in the background until it succeeds."""
+        if self.wal_cleaner is not None:
+            self.wal_cleaner.clean()
+
+    def wait_for_clean_log(self, timeout: float) -> bool:
+        """Wait until no copy of deleted conversations is left in SQLite's write-ahead log (True),
+        or `timeout` seconds (False). True at once on PostgreSQL."""
+        return self.wal_cleaner is None or self.wal_cleaner.wait(timeout)
 
     def forget(self, sender_id: str) -> int:
         """Delete every stored event of `sender_id` (all sessions); returns how many."""

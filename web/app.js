@@ -16,6 +16,8 @@ const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => ESCAPES[c])
 
 // The answer button the person chose; its payload is sent instead of the title shown.
 let chosen = null;
+// The assistant's latest message, shown again after "forget me" has cleared the page.
+let lastShown = null;
 let sessionId = localStorage.getItem(SESSION_KEY);
 // Messages typed before the server confirmed the session, sent once it has.
 const outbox = [];
@@ -61,8 +63,19 @@ function send(message) {
 }
 
 function show(html) {
+  lastShown = html;
   if (widget) widget.onResponse({ role: "ai", html });
   else inbox.push(html);
+}
+
+/** Forget the conversation in this browser too: the transcript, its storage and the session id. */
+function dropConversation() {
+  localStorage.removeItem(SESSION_KEY);
+  localStorage.removeItem(MESSAGES_KEY);
+  sessionId = null;
+  chosen = null;
+  confirmed = false;
+  chat.clearMessages();
 }
 
 socket.on("connect", () => socket.emit("session_request", { session_id: sessionId }));
@@ -78,6 +91,13 @@ socket.on("session_confirm", (id) => {
 socket.on("disconnect", () => {
   confirmed = false;
   widget?.onClose();
+});
+// The server deleted this conversation ("forget me"): keep only its confirmation, then start afresh.
+socket.on("session_forgotten", () => {
+  const confirmation = lastShown;
+  dropConversation();
+  if (confirmation) show(confirmation);
+  socket.emit("session_request", {});
 });
 socket.on(settings.botEvent || "bot_uttered", (message) => {
   const html = message && typeof message === "object" ? toHtml(message) : null;
@@ -156,12 +176,8 @@ new MutationObserver(label).observe(chat.shadowRoot, { childList: true, subtree:
 document.getElementById("chat-area").prepend(chat);
 
 document.getElementById("new-conversation").addEventListener("click", () => {
-  localStorage.removeItem(SESSION_KEY);
-  localStorage.removeItem(MESSAGES_KEY);
-  sessionId = null;
-  chosen = null;
-  confirmed = false;
-  chat.clearMessages();
+  dropConversation();
+  lastShown = null;
   socket.emit("session_request", {});
   chat.focusInput();
 });

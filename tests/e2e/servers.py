@@ -9,8 +9,10 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -26,14 +28,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until(url: str, timeout: float, process: subprocess.Popen) -> None:
-    """Poll `url` until it answers 200, failing early if the process died."""
+def wait_until(url: str | Callable[[], str], timeout: float, process: subprocess.Popen) -> None:
+    """Poll `url` (or the URL it gives each time) until it answers 200, failing early if the
+    process died."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"{process.args[0]} exited with {process.returncode}")
         try:
-            if requests.get(url, timeout=1).status_code == 200:
+            if requests.get(url() if callable(url) else url, timeout=1).status_code == 200:
                 return
         except requests.RequestException:
             pass
@@ -72,6 +75,7 @@ class Servers:
             SQLALCHEMY_SILENCE_UBER_WARNING="1",
             PYTHONWARNINGS="ignore",
             SANIC_HOST="127.0.0.1",
+            LBP_STATE_DIR=str(self.state_dir),
             LBP_TRACKER_DB=str(self.state_dir / "tracker.db"),
             ACTION_ENDPOINT_URL=f"{self.action_url}/webhook",
         )
@@ -123,7 +127,35 @@ class Servers:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        wait_until(f"{self.rasa_url}/status", self.rasa_start_timeout, self.processes["rasa"])
+        wait_until(
+            lambda: self.api_url("/status"), self.rasa_start_timeout, self.processes["rasa"]
+        )
+
+    @property
+    def api_token(self) -> str | None:
+        """The HTTP API's token: LBP_API_TOKEN when given, else the one the Rasa server made in
+        its state folder at start (None before it has)."""
+        if self.extra_env.get("LBP_API_TOKEN"):
+            return self.extra_env["LBP_API_TOKEN"]
+        path = self.state_dir / "api-token"
+        return path.read_text().strip() if path.exists() else None
+
+    def api_url(self, path: str) -> str:
+        """The URL of an HTTP API route, with the token."""
+        token = self.api_token
+        separator = "&" if "?" in path else "?"
+        return f"{self.rasa_url}{path}" + (f"{separator}token={token}" if token else "")
+
+    def api(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        """One request to the Rasa server's HTTP API, with the token."""
+        kwargs.setdefault("timeout", 30)
+        return requests.request(method, self.api_url(path), **kwargs)
+
+    def tracker(self, sender: str) -> dict:
+        """The conversation's tracker as the HTTP API returns it."""
+        response = self.api("GET", f"/conversations/{sender}/tracker")
+        response.raise_for_status()
+        return response.json()
 
     def stop(self, name: str, kill: bool = False) -> None:
         process = self.processes.pop(name, None)

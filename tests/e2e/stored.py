@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-import requests
-
 from tests.e2e.servers import Servers
 from tests.support.services import PostgresServer
 
@@ -35,6 +33,4 @@ def user_texts(events: list[dict]) -> list[str]:
 
 def tracker(servers: Servers, sender: str) -> dict:
     """The conversation's tracker as the Rasa server's HTTP API returns it."""
-    response = requests.get(f"{servers.rasa_url}/conversations/{sender}/tracker", timeout=30)
-    response.raise_for_status()
-    return response.json()
+    return servers.tracker(sender)

@@ -137,7 +137,7 @@ def test_postgres_unreachable_mid_interview_gives_a_clear_reply_and_recovers(
     assert response.status_code == 200
     assert [reply.get("text") for reply in response.json()] == [messages()["action_server_down"]]
     assert servers.processes["rasa"].poll() is None
-    assert requests.get(f"{servers.rasa_url}/status", timeout=10).status_code == 200
+    assert servers.api("GET", "/status", timeout=10).status_code == 200
     log = (servers.state_dir / "rasa.log").read_text(errors="replace")
     assert "The conversation store (postgresql at 127.0.0.1:" in log
     assert "Error happened when trying to retrieve conversation tracker" not in log

@@ -16,7 +16,7 @@ def texts(replies: list[dict]) -> str:
 
 def test_both_servers_report_health(servers: Servers) -> None:
     assert requests.get(f"{servers.action_url}/health", timeout=5).json()["status"] == "ok"
-    status = requests.get(f"{servers.rasa_url}/status", timeout=5).json()
+    status = servers.api("GET", "/status", timeout=5).json()
     assert status["model_file"].endswith("lbp.tar.gz")
 
 
@@ -55,7 +55,6 @@ def test_goodbye(servers: Servers) -> None:
 
 def test_conversation_is_stored_in_the_sql_tracker_store(servers: Servers) -> None:
     servers.say("e2e-stored", "hello")
-    tracker = requests.get(f"{servers.rasa_url}/conversations/e2e-stored/tracker", timeout=10)
-    events = [event["event"] for event in tracker.json()["events"]]
+    events = [event["event"] for event in servers.tracker("e2e-stored")["events"]]
     assert "user" in events and "bot" in events
     assert (servers.state_dir / "tracker.db").stat().st_size > 0

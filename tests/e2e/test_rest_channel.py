@@ -177,9 +177,7 @@ def test_a_flood_from_one_sender_gets_the_polite_reply_and_others_are_unaffected
 
 
 def tracker(server: Servers, sender: str) -> dict:
-    response = requests.get(f"{server.rasa_url}/conversations/{sender}/tracker", timeout=30)
-    response.raise_for_status()
-    return response.json()
+    return server.tracker(sender)
 
 
 def test_action_server_down_gets_a_clear_reply_and_the_conversation_continues_when_it_returns(
@@ -197,7 +195,7 @@ def test_action_server_down_gets_a_clear_reply_and_the_conversation_continues_wh
     try:
         down = server.say(sender, answer)
         assert texts(down)[-1] == messages()["action_server_down"]
-        assert requests.get(f"{server.rasa_url}/status", timeout=10).status_code == 200
+        assert server.api("GET", "/status", timeout=10).status_code == 200
         # What needs no action server still works, without the fallback.
         assert_answered_normally(server, "outage-greeting")
         # Half a turn (a response, then the interview's failed action) gets the clear reply after.

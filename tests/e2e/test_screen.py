@@ -5,7 +5,6 @@ conversation go on."""
 from __future__ import annotations
 
 import pytest
-import requests
 
 from bot.wording import load_phrases
 from tests.e2e.servers import Servers, pending_question
@@ -30,9 +29,7 @@ def advice_level(replies: list[dict]) -> str | None:
 
 
 def slots(servers: Servers, sender: str) -> dict:
-    response = requests.get(f"{servers.rasa_url}/conversations/{sender}/tracker", timeout=30)
-    response.raise_for_status()
-    return response.json()["slots"]
+    return servers.tracker(sender)["slots"]
 
 
 def present(servers: Servers, sender: str) -> set[str]:
@@ -94,9 +91,7 @@ def test_a_suspicion_of_the_classifier_alone_asks_the_screen_instead_of_warning(
         "I don't feel right in my private area since the pain started",
     ]
     parsed = {
-        text: requests.post(
-            f"{servers.rasa_url}/model/parse", json={"text": text}, timeout=30
-        ).json()
+        text: servers.api("POST", "/model/parse", json={"text": text}).json()
         for text in candidates
     }
     suspected = [text for text, parse in parsed.items() if parse.get("red_flag_suspected")]

@@ -24,8 +24,10 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from bot.wording import load_phrases
 from channels.guard import messages
 from tests.e2e.servers import ROOT, Servers
+from tests.e2e.webchat_client import sender_of
 
 pytestmark = pytest.mark.e2e
 
@@ -115,6 +117,18 @@ class ChatPage:
     def session_id(self) -> str:
         return self.page.evaluate("localStorage.getItem('lbp-webchat-session')")
 
+    def stored_transcript(self) -> str:
+        """What the widget keeps of the conversation in the browser's storage."""
+        return self.page.evaluate("localStorage.getItem('lbp-webchat-messages')") or ""
+
+    def wait_for_a_session_other_than(self, old: str) -> str:
+        self.page.wait_for_function(
+            "(old) => { const id = localStorage.getItem('lbp-webchat-session');"
+            " return id !== null && id !== old; }",
+            arg=old,
+        )
+        return self.session_id()
+
 
 @pytest.fixture
 def chat(browser: Browser, servers: Servers) -> Iterator[ChatPage]:
@@ -125,14 +139,12 @@ def chat(browser: Browser, servers: Servers) -> Iterator[ChatPage]:
         context.close()
 
 
-def last_user_text(servers: Servers, sender: str, expected: str, timeout: float = 60) -> str:
-    """What the tracker holds as the sender's last message, once it is `expected` (Rasa saves the
+def last_user_text(servers: Servers, session: str, expected: str, timeout: float = 60) -> str:
+    """What the tracker holds as the session's last message, once it is `expected` (Rasa saves the
     tracker after the turn's replies have gone out) or when `timeout` seconds have passed."""
     deadline = time.monotonic() + timeout
     while True:
-        tracker = requests.get(f"{servers.rasa_url}/conversations/{sender}/tracker", timeout=30)
-        tracker.raise_for_status()
-        events = tracker.json()["events"]
+        events = servers.tracker(sender_of(session))["events"]
         texts = [event.get("text") for event in events if event["event"] == "user"]
         last = texts[-1] if texts else None
         if last == expected or time.monotonic() > deadline:
@@ -186,17 +198,41 @@ def test_new_conversation_starts_afresh(chat: ChatPage, servers: Servers) -> Non
     first = chat.session_id()
 
     chat.page.get_by_role("button", name="New conversation").click()
-    chat.page.wait_for_function(
-        "(old) => { const id = localStorage.getItem('lbp-webchat-session');"
-        " return id !== null && id !== old; }",
-        arg=first,
-    )
+    chat.wait_for_a_session_other_than(first)
     assert chat.user_texts() == [] and chat.bot_texts() == []
     chat.send("what is sciatica?")
     chat.wait_for_bot_messages(1)
     second = chat.session_id()
     assert last_user_text(servers, second, "what is sciatica?") == "what is sciatica?"
     assert last_user_text(servers, first, DESCRIPTION) == DESCRIPTION
+
+
+def test_forget_me_clears_the_transcript_and_the_session_from_the_browser(
+    chat: ChatPage, servers: Servers
+) -> None:
+    chat.send(DESCRIPTION)
+    chat.page.locator(".lbp-choice").first.wait_for()
+    forgotten_session = chat.session_id()
+    assert DESCRIPTION in chat.stored_transcript()
+
+    chat.send("forget me")
+    # Once the server has deleted the conversation, the page starts a fresh session.
+    fresh = chat.wait_for_a_session_other_than(forgotten_session)
+    confirmation = load_phrases()["forgotten"]
+    assert DESCRIPTION not in chat.stored_transcript()
+    assert chat.user_texts() == [] and chat.bot_texts() == [confirmation]
+    events = servers.tracker(sender_of(forgotten_session))["events"]
+    assert [event for event in events if event["event"] == "user"] == []
+
+    chat.page.reload()
+    chat.box.wait_for()
+    chat.wait_for_bot_messages(1)
+    assert chat.user_texts() == [] and chat.bot_texts() == [confirmation]
+    assert DESCRIPTION not in chat.page.content() + chat.stored_transcript()
+    assert chat.session_id() == fresh
+    chat.send("what is sciatica?")
+    chat.wait_for_bot_messages(2)
+    assert last_user_text(servers, fresh, "what is sciatica?") == "what is sciatica?"
 
 
 def test_keyboard_alone_and_html_shown_as_text(chat: ChatPage) -> None:
@@ -272,7 +308,7 @@ def test_empty_and_huge_messages_leave_the_page_working(chat: ChatPage, servers:
     chat.wait_for_bot_messages(replies + 1)
     too_long = messages()["too_long"].split("{")[0]
     assert chat.bot_texts()[-1].startswith(too_long)
-    assert requests.get(f"{servers.rasa_url}/status", timeout=30).status_code == 200
+    assert servers.api("GET", "/status").status_code == 200
 
     replies = len(chat.bot_texts())
     chat.send("what is sciatica?")
@@ -318,8 +354,8 @@ def test_malformed_messages_are_answered_and_the_next_one_works(
     log = servers.state_dir / "rasa.log"
     log_start = log.stat().st_size
     sio, replies = client
-    sio.emit("session_request", {"session_id": "webchat-malformed"})
-    assert next_reply(replies)["session_confirm"] == "webchat-malformed"
+    sio.emit("session_request", {})
+    session = next_reply(replies)["session_confirm"]
 
     malformed = [
         (),
@@ -327,12 +363,12 @@ def test_malformed_messages_are_answered_and_the_next_one_works(
         ([1, 2],),
         ({},),
         ({"message": "hi"},),  # no session id
-        ({"session_id": ["webchat-malformed"], "message": "hi"},),
-        ({"session_id": "webchat-malformed", "message": 5},),
-        ({"session_id": "webchat-malformed", "message": {"text": "hi"}},),
-        ({"session_id": "webchat-malformed", "message": None},),
-        ({"session_id": "webchat-malformed"},),  # no message at all
-        ({"session_id": "webchat-malformed", "message": ""},),
+        ({"session_id": [session], "message": "hi"},),
+        ({"session_id": session, "message": 5},),
+        ({"session_id": session, "message": {"text": "hi"}},),
+        ({"session_id": session, "message": None},),
+        ({"session_id": session},),  # no message at all
+        ({"session_id": session, "message": ""},),
     ]
     for args in malformed:
         sio.emit("user_uttered", *args)
@@ -343,10 +379,10 @@ def test_malformed_messages_are_answered_and_the_next_one_works(
 
     sio.emit(
         "user_uttered",
-        {"session_id": "webchat-malformed", "message": "hi", "metadata": "{not json"},
+        {"session_id": session, "message": "hi", "metadata": "{not json"},
     )
     assert next_reply(replies)["text"]
-    assert last_user_text(servers, "webchat-malformed", "hi") == "hi"
+    assert last_user_text(servers, session, "hi") == "hi"
     new_log = log.read_text(errors="replace")[log_start:]
     assert "Traceback" not in new_log
     assert "Exception" not in new_log
