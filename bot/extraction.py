@@ -67,6 +67,14 @@ PAST_BREAKS = {"and", "or", "but", "now", "since", "today", "yesterday", "tonigh
 # people in general ("everyone walked out of the crash"): no one else's story
 ANYONE = {"everyone", "everybody", "someone", "somebody", "people"}
 SHARED = {"too", "also"}  # "my husband has back pain too": the writer has it as well
+# (not after "he" or "she" in its sentence: "he's also had a new ache", "his shoulders are uneven
+# too")
+# what a writer says of themself while describing someone else ("the worst I've seen it")
+WRITER_VERBS = {"seen", "saw", "see", "think", "thought", "noticed", "notice", "know", "knew",
+                "guess", "believe", "suspect", "wonder", "worry", "worried", "reckon", "hope",
+                "watched", "watch", "took", "take", "mean", "told", "asked", "tried"}
+WRITER_GLUE = {"have", "'ve", "am", "'m", "do", "did", "really", "just", "ever", "never", "'d",
+               "would", "also", "honestly", "can", "could", "not"}
 # ... but "too" before a word of how much ("her legs felt too weak", "too much") says how much
 TOO_ENDS = {"and", "but", "so", "now", "then", "though", "lol", "tbh", "as", "i", "my", "me"}
 # how muscles feel after sport (not how a nerve hurts)
@@ -239,7 +247,9 @@ class PatternSet:
     weeks: dict[str, float]
     decades: dict[str, int]
     duration_blockers: set[str]
+    duration_weeks: tuple[float, float]  # acute below the first, chronic above the second
     sexes: dict[str, str]
+    sex_of: dict[str, str]
     context: list[dict[str, Any]]
     findings: list[dict[str, Any]]
     combine: dict[str, list[str]]
@@ -301,6 +311,9 @@ def load_patterns(path: Path = PATTERNS_PATH) -> PatternSet:
         if not isinstance(unless, list) or not all(isinstance(g, list) and g for g in unless):
             raise PatternError(f"{path.name}: {where}: field 'unless' must be lists of words")
     values = raw.get("values") or {}
+    for fid in values.get("sex_of") or {}:
+        if fid not in known:
+            raise PatternError(f"{path.name}: values.sex_of: unknown finding {fid!r}")
     return PatternSet(
         macros=macros,
         spellings={str(k).lower(): str(v).lower() for k, v in (raw.get("spellings") or {}).items()},
@@ -312,7 +325,10 @@ def load_patterns(path: Path = PATTERNS_PATH) -> PatternSet:
         weeks={str(k): float(v) for k, v in values.get("weeks", {}).items()},
         decades={str(k): int(v) for k, v in values.get("decades", {}).items()},
         duration_blockers={str(w).lower() for w in values.get("duration_blockers") or []},
+        duration_weeks=(float(values.get("acute_below_weeks", 6)),
+                        float(values.get("chronic_above_weeks", 12))),
         sexes={str(k): str(v) for k, v in values.get("sexes", {}).items()},
+        sex_of={str(k): str(v) for k, v in values.get("sex_of", {}).items()},
         context=raw.get("context") or [],
         findings=findings,
         combine=combine,
@@ -542,7 +558,8 @@ class FindingExtractor:
         two matches that partly overlap are both kept ("sudden severe weakness in my leg" says a
         severe and a leg weakness), a match inside a longer one is dropped ("back" inside "the
         back of my thigh") unless the longer one only says which side ("my left buttock"), and
-        of two rules on the very same words the first (the fuller phrase) is kept. Anything
+        of two rules on the very same words the first (the fuller phrase) is kept; words of an
+        entry marked `nested` are kept inside a longer match too. Anything
         touching an `_ignore` phrase ("wear and tear") is dropped, unless it is longer and holds it
         ("numb round my back passage" holds the ignored "back passage").
         """
@@ -559,12 +576,13 @@ class FindingExtractor:
                 for other in ignored
             ):
                 continue
-            if any(other.start == span.start and other.end == span.end for other in kept):
+            if any(other.start == span.start and other.end == span.end
+                   and not self._nested(other) for other in kept):
                 continue
             if any(
                 other is not span and other.start <= span.start and span.end <= other.end
                 and (other.end - other.start) > (span.end - span.start)
-                and not self._ids(other) <= SIDE_IDS
+                and not self._ids(other) <= SIDE_IDS and not self._nested(span, other)
                 for other in spans if other not in ignored
             ):
                 continue
@@ -590,6 +608,16 @@ class FindingExtractor:
 
     def _ids(self, span: Span) -> set[str]:
         return {entry["id"] for entry, _ in self._uses[span.label_.upper()]}
+
+    def _nested(self, span: Span, outer: Span | None = None) -> bool:
+        """Whether the span's words still count inside a longer match (`outer`): entries marked
+        `nested` ("ache" inside "aches after standing" is still an ache), and words that only
+        say which side inside words of where it hurts ("my right" inside "down my right
+        buttock into my thigh")."""
+        if outer is not None and self._ids(span) <= SIDE_IDS and all(
+                self._group(fid) in ("location", "spread") for fid in self._ids(outer)):
+            return True
+        return all(entry.get("nested") for entry, _ in self._uses[span.label_.upper()])
 
     def _hits(self, doc: Doc) -> list[_Hit]:
         hits = []
@@ -731,6 +759,9 @@ class FindingExtractor:
             self._proxy_person(doc, proxied, found, put)
         if "age" not in found:
             self._bare_age(doc, hits, put)
+        if "sex" not in found:
+            self._bare_sex(doc, hits, put)
+        self._duration_since_onset(found, put)
         self._implications(found, put)
         return list(found.values())
 
@@ -783,10 +814,17 @@ class FindingExtractor:
                     for t in hits[0].span.doc[m.modifier_span[0]:m.modifier_span[1]]
                     if t.lower_ in close or t.norm_ in close}
         complaint = [h for h in hits if self._group(h.fid) in COMPLAINT_GROUPS]
-        if not any(self._group(h.fid) != "red_flag" for h in complaint):
-            return None  # "my dad had a car crash years ago" says nothing of anyone's pain
+        if not any(self._group(h.fid) != "red_flag" for h in complaint) and (
+            len({h.fid for h in complaint}) < 2 or any(h.historical for h in complaint)
+        ):
+            # "my dad had a car crash years ago" says nothing of anyone's pain; two signs
+            # said now do ("in the last 3 days he has had a fever and his legs are so weak")
+            return None
         doc = complaint[0].span.doc
-        if any(t.lower_ in SHARED and not self._intensifier(t) for t in doc):
+        if any(t.lower_ in SHARED and not self._intensifier(t)
+               and not any(w.lower_ in PROXY_PRONOUNS - {"my", "'s"}
+                           for w in t.doc[t.sent.start:t.i])
+               for t in doc):
             return None  # "my husband has back pain too": the writer has it as well
         graph = doc._.context_graph
         named = {t.lower_ for m in (graph.modifiers if graph else []) if m.category == "FAMILY"
@@ -801,10 +839,24 @@ class FindingExtractor:
         if named and not any(
             (t.lower_ in FIRST_PERSON or t.norm_ in FIRST_PERSON) and not (
                 t.lower_ == "my" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in relatives)
+            and not self._writer_aside(t)
             for t in doc
         ):
             return named
         return None
+
+    @staticmethod
+    def _writer_aside(token: Token) -> bool:
+        """ "I" as the one who watches or worries ("the worst I've seen it", "I think he pulled
+        something"), not as a person with the pain."""
+        if token.lower_ not in ("i", "im"):
+            return False
+        for after in token.doc[token.i + 1:token.i + 4]:
+            if after.lower_ in WRITER_VERBS:
+                return True
+            if after.lower_ not in WRITER_GLUE and after.norm_ not in WRITER_GLUE:
+                return False
+        return False
 
     @staticmethod
     def _intensifier(token: Token) -> bool:
@@ -820,10 +872,11 @@ class FindingExtractor:
         "my son's 17"; "my wife" is female."""
         sexes = self.patterns.sexes
         if "sex" not in found:
-            for word in proxied:
-                if word in sexes:
-                    put("sex", True, word, sexes[word])
-                    break
+            # the relative named with "my" first ("mum here - my son is 14" is about the son)
+            named = [t for t in doc if t.lower_ in proxied and t.lower_ in sexes]
+            named.sort(key=lambda t: (not (t.i and doc[t.i - 1].lower_ in ("my", "our")), t.i))
+            if named:
+                put("sex", True, named[0].text, sexes[named[0].lower_])
         if "age" in found:
             return
         units = set(self.patterns.weeks) | set(self.patterns.minutes) | NOT_AGE_AFTER
@@ -904,18 +957,62 @@ class FindingExtractor:
         for token in doc:
             if any(span.start <= token.i < span.end for span in family):
                 continue
-            glued = re.fullmatch(r"(\d{1,3})([mf])\.?", token.lower_)
-            if glued and 10 <= int(glued.group(1)) <= 110:
+            # "56F", "23yo guy", "my 13yo's"
+            glued = re.fullmatch(r"(\d{1,3})(yo|yro|yrs?)?([mf])?\.?", token.lower_)
+            if glued and (glued.group(2) or glued.group(3)) and 10 <= int(glued.group(1)) <= 110:
                 put("age", True, token.text, int(glued.group(1)))
-                put("sex", True, token.text, self.patterns.sexes[glued.group(2)])
+                word = doc[token.i + 1].lower_ if token.i + 1 < len(doc) else ""
+                sex = glued.group(3) or (word if self._sex_word(word) else None)
+                if sex:
+                    put("sex", True, token.text, self.patterns.sexes[sex])
                 return
             if not re.fullmatch(r"\d{1,3}", token.text) or not 10 <= int(token.text) <= 110:
                 continue
+            # before: a break, or an emoji ("🥣 63, stiff"); after: a break, or "now" and a break
+            # ("50 now, same pain")
             before = doc[token.i - 1].text if token.i > 0 else "."
             after = doc[token.i + 1].text if token.i + 1 < len(doc) else "."
-            if before in {",", ".", "(", "-", ":"} | {"."} and after in {",", ".", ")", "!", ";"}:
+            if after.lower() == "now" and token.i + 2 < len(doc) and doc[token.i + 2].is_punct:
+                after = doc[token.i + 2].text
+            if (before in {",", ".", "(", "-", ":", "?", "!", ";"} or not before.isascii()) \
+                    and after in {",", ".", ")", "!", ";"}:
                 put("age", True, token.text, int(token.text))
                 return
+
+    def _duration_since_onset(self, found: dict[str, Finding], put: Put) -> None:
+        """ "31, had it since I was 27": the years between the onset age and the age, when no
+        other time is said."""
+        age, onset = found.get("age"), found.get("onset_age")
+        if "duration_acute" in found or "duration_chronic" in found or not (
+                age and onset and isinstance(age.value, int) and isinstance(onset.value, int)):
+            return
+        weeks = (age.value - onset.value) * self.patterns.weeks.get("year", 52)
+        if weeks > self.patterns.duration_weeks[1]:
+            put("duration_chronic", True, onset.evidence)
+            put("duration_acute", False, onset.evidence, int(weeks))
+
+    def _sex_word(self, word: str) -> bool:
+        """A word of the writer's own sex ("male", "woman", "guy"), not of a relative's."""
+        macros = self.patterns.macros
+        return word in self.patterns.sexes and word not in macros["relative"] \
+            and word not in macros.get("carer_of", set())
+
+    def _bare_sex(self, doc: Doc, hits: list[_Hit], put: Put) -> None:
+        """A sex said beside a bare age: "31, male,", "72, M,", "Female, 47.", "33, woman"."""
+        family = [h.span for h in hits if h.family]
+        for token in doc:
+            word = token.lower_
+            if not self._sex_word(word) or any(s.start <= token.i < s.end for s in family):
+                continue
+            if len(word) == 1 and not token.text.isupper():
+                continue  # "m" and "f" only as capitals
+            for step in (-1, 1):
+                comma, number = token.i + step, token.i + 2 * step
+                if 0 <= number < len(doc) and doc[comma].text == "," \
+                        and re.fullmatch(r"\d{1,3}", doc[number].text) \
+                        and 10 <= int(doc[number].text) <= 110:
+                    put("sex", True, token.text, self.patterns.sexes[word])
+                    return
 
     # ------------------------------------------------------------------ values
 
@@ -962,7 +1059,9 @@ class FindingExtractor:
             if match:
                 number = int(match.group(1))
                 return number + 5 if match.group(2) else number
-            number = self._number(token.lower_) if token.lower_ not in ("a", "an") else None
+            # "a", "an" and "one" are rarely ages ("now one leg feels longer")
+            number = self._number(token.lower_) if token.lower_ not in ("a", "an", "one") \
+                else None
             if number is not None and number >= 1:
                 return int(number)
         return None
@@ -1032,22 +1131,30 @@ class FindingExtractor:
                 if sex:
                     put("sex", True, hit.span.text, sex)
         blockers = self.patterns.duration_blockers
+        times: list[tuple[float, str, bool]] = []  # weeks, words, said as "... ago"
         for hit in markers:
             if not hit.present or hit.fid != "_duration":
                 continue
             if any(t.norm_ in blockers or t.lower_ in blockers for t in hit.span.sent):
                 continue
             after = doc[hit.span.end].lower_ if hit.span.end < len(doc) else ""
-            if after in {"before", "after", "later", "earlier"}:
+            if after in {"before", "after", "later", "earlier"} and hit.span[-1].lower_ != "ago":
                 continue  # "a couple of days before my period" is a time, not the pain's length
             weeks = self._amount(hit.span, self.patterns.weeks)
-            if weeks is None:
-                continue
-            text = hit.span.text
-            if weeks < 6:
+            if weeks is not None:
+                times.append((weeks, hit.span.text, hit.span[-1].lower_ == "ago"))
+        # The pain has lasted the longest time said of it: a shorter one is a recent change
+        # ("sciatica for 6 weeks ... the past 3 days my foot has started slapping"). A year or
+        # more "ago" beside another time is an earlier episode ("two years ago I had a bad
+        # spell ... this time it started five weeks ago").
+        recent = [t for t in times if not (t[2] and t[0] >= 52)]
+        if times:
+            weeks, text, _ago = max(recent or times)
+            acute, chronic = self.patterns.duration_weeks
+            if weeks < acute:
                 put("duration_acute", True, text, max(int(round(weeks)), 0))
                 put("duration_chronic", False, text)
-            elif weeks > 12:
+            elif weeks > chronic:
                 put("duration_chronic", True, text)
                 put("duration_acute", False, text, int(round(weeks)))
             else:
@@ -1119,7 +1226,8 @@ class FindingExtractor:
                     break
 
     def _implications(self, found: dict[str, Finding], put: Put) -> None:
-        """Findings the data file says others imply or combine into; sex from pregnancy."""
+        """Findings the data file says others imply or combine into; the sex that findings only
+        one sex can have say (values.sex_of)."""
         changed = True
         while changed:
             changed = False
@@ -1148,11 +1256,9 @@ class FindingExtractor:
         if thigh is not None and not thigh.present and "no_leg_pain" not in found and not any(
                 fid in found and found[fid].present for fid in legs):
             put("no_leg_pain", True, thigh.evidence)  # "I don't have leg pain"
-        sex = found.get("sex")
-        for fid in ("pregnancy", "with_periods"):
-            if sex is None and fid in found and found[fid].present:
-                put("sex", True, found[fid].evidence, "female")
-                sex = found["sex"]
+        for fid, sex in self.patterns.sex_of.items():  # "28 weeks pregnant" is a woman
+            if "sex" not in found and fid in found and found[fid].present:
+                put("sex", True, found[fid].evidence, sex)
 
 
 ANCHOR_ATTRS = ("NORM", "LOWER", "ORTH")
