@@ -9,6 +9,10 @@ import sys
 
 sys.modules.setdefault("tensorflow", None)  # type: ignore[arg-type]
 
+from server import quiet  # noqa: E402
+
+quiet.silence_dependencies()
+
 from rasa_sdk.__main__ import main  # noqa: E402
 
 from actions.state import engine  # noqa: E402

@@ -3,7 +3,11 @@ the HTTP API behind a token, every request checked (server/protection.py)."""
 
 import sys
 
-from server import protection, speedups
+from server import quiet
+
+quiet.silence_dependencies()
+
+from server import protection, speedups  # noqa: E402
 
 if __name__ == "__main__":
     speedups.apply()
