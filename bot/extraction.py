@@ -255,6 +255,7 @@ class PatternSet:
     combine: dict[str, list[str]]
     sentence_rules: list[dict[str, Any]]
     vocabulary: set[str] = field(default_factory=set)
+    marker_groups: dict[str, str] = field(default_factory=dict)  # "_back": "location"
 
 
 def _need(entry: dict, key: str, kind: type, where: str) -> Any:
@@ -280,6 +281,8 @@ def load_patterns(path: Path = PATTERNS_PATH) -> PatternSet:
                 raise PatternError(f"{path.name}: {where}: field {key!r} must be a list")
         if not entry.get("phrases") and not entry.get("denied"):
             raise PatternError(f"{path.name}: {where}: field 'phrases' is missing")
+        if "group" in entry and (not fid.startswith("_") or not isinstance(entry["group"], str)):
+            raise PatternError(f"{path.name}: {where}: field 'group' is for markers (ids with _)")
         for key in ("also", "family_id"):
             ids = entry.get(key) or []
             for other in [ids] if isinstance(ids, str) else ids:
@@ -314,7 +317,9 @@ def load_patterns(path: Path = PATTERNS_PATH) -> PatternSet:
     for fid in values.get("sex_of") or {}:
         if fid not in known:
             raise PatternError(f"{path.name}: values.sex_of: unknown finding {fid!r}")
+    marker_groups = {e["id"]: e["group"] for e in findings if "group" in e}
     return PatternSet(
+        marker_groups=marker_groups,
         macros=macros,
         spellings={str(k).lower(): str(v).lower() for k, v in (raw.get("spellings") or {}).items()},
         gap_stop={str(w).lower() for w in raw.get("gap_stop") or []},
@@ -946,7 +951,7 @@ class FindingExtractor:
 
     def _group(self, fid: str) -> str:
         kind = self.vocabulary.get(fid)
-        return kind.group if kind is not None else ""
+        return kind.group if kind is not None else self.patterns.marker_groups.get(fid, "")
 
     def _is_red_flag(self, fid: str) -> bool:
         return self._group(fid) == "red_flag"

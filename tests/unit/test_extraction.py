@@ -350,7 +350,7 @@ def test_the_person_speaks_again_after_a_relative() -> None:
     [
         ("Writing this for my son; he's 17 and his lower back aches after rugby.",
          {"loc_low_back", "athlete"}, 17, "male"),
-        ("Asking on behalf of my daughter, she is 12. Her back hurts when she arches backwards.",
+        ("Asking on behalf of my daughter, she is 12. Her low back hurts when she arches backwards.",
          {"loc_low_back", "worse_arching_back"}, 12, "female"),
         ("Typing for my mum who can't use a phone: she's 84 and can't feel her bottom when she "
          "wipes.", {"saddle_numbness"}, 84, "female"),
@@ -365,8 +365,15 @@ def test_someone_writing_for_a_relative_describes_that_person(
     assert result["sex"].value == sex
 
 
+def test_a_plain_back_names_no_part_of_it_but_still_says_whose_pain_it_is() -> None:
+    assert "loc_low_back" not in found("my back hurts when I bend")
+    assert "loc_low_back" in found("it hurts low in my back when I bend")
+    result = found("My husband has a bad back and since yesterday he can't pee")
+    assert result["bladder_dysfunction"].present
+
+
 def test_writing_for_a_child_still_excludes_other_relatives() -> None:
-    result = found("Typing for my son, he's 15. His grandad had cancer. His back hurts.")
+    result = found("Typing for my son, he's 15. His grandad had cancer. His lower back hurts.")
     assert "cancer_history" not in result
     assert result["age"].value == 15
     assert "loc_low_back" in result
@@ -411,7 +418,7 @@ def test_a_worry_about_a_red_flag_symptom_still_counts() -> None:
         ("my musles are tight", "sens_tightness"),
         ("swolen joints", "swollen_joints"),
         ("shootng pain", "sens_shooting"),
-        ("bak hurts after footbal", "loc_low_back"),
+        ("lower bak hurts after footbal", "loc_low_back"),
         ("no numness no tingles", "sens_numbness"),
         ("I have a feverr", "fever"),
         ("osteoporossis", "osteoporosis"),
