@@ -22,8 +22,9 @@ EVIDENCE_LEVELS = ("strong", "moderate", "weak")
 REQUIRED_TEXT = ("id", "name", "category", "summary", "explanation", "who_can_help")
 # Every number has a source or says plainly that it is the project's estimate.
 CAUSE_SOURCES = ("prior_source", "weights_source")
-# The public contract: the seed page's causes by category, with these exact ids.
-SEED_IDS: dict[str, tuple[str, ...]] = {  # entries beyond the seed page say so (`beyond_seed`)
+# The public contract: the source page's causes by category (docs/knowledge-base.md), with these
+# exact ids.
+SEED_IDS: dict[str, tuple[str, ...]] = {  # entries beyond the source page say so (`beyond_seed`)
     "musculoskeletal": (
         "ischemia", "iliopsoas_syndrome", "sacroiliac_joint_dysfunction", "piriformis_syndrome",
         "nerve_compression_entrapment", "trigger_points", "sensory_motor_amnesia",
@@ -134,7 +135,7 @@ class Derived:
 
 @dataclass(frozen=True)
 class Related:
-    """A link the seed page draws between two causes."""
+    """A link the source page draws between two causes."""
 
     id: str
     note: str
@@ -190,7 +191,7 @@ class Condition:
 
 @dataclass(frozen=True)
 class Principle:
-    """A general statement from the seed page that holds across causes."""
+    """A general statement from the source page that holds across causes."""
 
     id: str
     text: str

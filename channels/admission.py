@@ -7,7 +7,7 @@ flight is slowed down by all the others, and the dearest turns (a first descript
 red-flag screening, findings extraction) finish last, several times later than a button answer.
 Admitting a few turns at a time (enough to keep the action server busy while Rasa works) and
 queueing the rest in arrival order makes a person's wait depend on how many came before them, not
-on what they wrote (README, measured figures). With few people writing, nobody waits.
+on what they wrote (docs/performance.md, "Load"). With few people writing, nobody waits.
 
 `LBP_CONCURRENT_TURNS` sets N (default 4); each server process has its own count. A turn that
 has waited `MAX_WAIT_S` goes ahead anyway, so turns stuck elsewhere (an action server that hangs

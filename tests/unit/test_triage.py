@@ -1,4 +1,5 @@
-"""Red-flag triage: every SAFETY.md red flag from free text to urgency, and benign controls."""
+"""Red-flag triage: every red flag of docs/safety.md from free text to urgency, and benign
+controls."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ def flags_of(text: str) -> dict[str, str]:
     return {flag.id: flag.urgency for flag in triage(extract_findings(text))}
 
 
-# (text, red flag id, urgency): each red flag of SAFETY.md in at least two phrasings.
+# (text, red flag id, urgency): each red flag of docs/safety.md in at least two phrasings.
 RED_FLAG_CASES = [
     # --- emergency: cauda equina (saddle area, bladder, bowel, sex)
     ("I can't feel my bottom and my back is agony", "cauda_equina", "emergency"),
