@@ -20,7 +20,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK ?= 1
 .PHONY: help install browser services test-scale train chat serve test lint test-unit test-e2e validate test-stories bench clean constraints
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 $(INSTALLED): requirements.txt requirements-dev.txt constraints.txt scripts/find-python310.sh
 	@python310=$$(scripts/find-python310.sh) || exit 1; \
@@ -55,7 +55,7 @@ serve: $(MODEL) $(WEB_INSTALLED) ## Rasa server on 127.0.0.1:5005 and action ser
 	@scripts/serve.sh
 
 .PHONY: telegram-webhook
-telegram-webhook: $(INSTALLED) ## Tell Telegram where to post updates (the LBP_TELEGRAM_* variables; see README)
+telegram-webhook: $(INSTALLED) ## Tell Telegram where to post updates (the LBP_TELEGRAM_* variables; see docs/channels.md)
 	$(PY) -m channels.telegram_webhook
 
 lint: $(INSTALLED) ## Ruff over the whole project
@@ -81,7 +81,11 @@ test: lint validate $(MODEL) $(WEB_INSTALLED) browser services ## Every check: l
 test-scale: $(MODEL) services ## Scale-out: two Rasa servers sharing PostgreSQL and Redis (slow; .ci/run runs it after make test)
 	$(PY) -m pytest -q -m scale
 
-bench: $(MODEL) ## Benchmarks (slow; figures go in the README)
+bench: $(MODEL) ## Benchmarks (slow; figures go in docs/performance.md)
+	$(PY) bench/safety_bench.py --set bench/safety/heldout.yml
+	$(PY) bench/clinical_bench.py
+	$(PY) bench/own_words_bench.py
+	$(PY) bench/followups_bench.py
 	$(PY) bench/assess_bench.py --no-tensorflow
 	$(PY) bench/assess_bench.py --no-tensorflow --set bench/vignettes_lay.yml
 	$(PY) bench/assess_bench.py --no-tensorflow --set bench/vignettes_heldout.yml

@@ -693,7 +693,7 @@ def measure(
         stock = run_stock(args, state / "stock-run", turns)
         figures["stock"] = stock
     figures["training"] = {
-        "ours": "not retrained by this bench: see README, measured figures",
+        "ours": "not retrained by this bench: see docs/performance.md",
         "stock_s": (stock or {}).get("training_s"),
     }
     if args.scale_out == "auto" and scale_out_available():

@@ -4,7 +4,7 @@ A button's payload (`/inform{"answer": "yes"}`) names its own intent and entitie
 the whole NLU pipeline on such a text all the same, then its `RegexMessageHandler` (always the
 last step) throws the classifier's answer away and unpacks the payload. Most turns of an
 interview are button taps, and DIET was the largest single cost of each (~15 ms of a ~60 ms
-turn, README, measured figures). This subclass gives a payload's own intent instead of
+turn, docs/performance.md). This subclass gives a payload's own intent instead of
 running the network, only when the handler is certain to take the message over: the text
 has the handler's `/intent...` form and the intent is one DIET was trained on (so it is in
 the domain). Anything else a person types, even starting with "/", is classified as before.

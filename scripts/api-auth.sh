@@ -27,7 +27,7 @@ case "${LBP_HOST:-127.0.0.1}" in
   *)
     if [ "${#RASA_AUTH_ARGS[@]}" -eq 0 ]; then
       echo "Refusing to start: LBP_HOST=$LBP_HOST is not 127.0.0.1, ::1 or localhost, so the" \
-        "HTTP API needs LBP_API_TOKEN or LBP_JWT_SECRET (see README, \"Access\")." >&2
+        "HTTP API needs LBP_API_TOKEN or LBP_JWT_SECRET (see docs/operations.md, \"Access\")." >&2
       exit 1
     fi
     ;;

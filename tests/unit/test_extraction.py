@@ -350,7 +350,8 @@ def test_the_person_speaks_again_after_a_relative() -> None:
     [
         ("Writing this for my son; he's 17 and his lower back aches after rugby.",
          {"loc_low_back", "athlete"}, 17, "male"),
-        ("Asking on behalf of my daughter, she is 12. Her low back hurts when she arches backwards.",
+        ("Asking on behalf of my daughter, she is 12. Her low back hurts when she arches "
+         "backwards.",
          {"loc_low_back", "worse_arching_back"}, 12, "female"),
         ("Typing for my mum who can't use a phone: she's 84 and can't feel her bottom when she "
          "wipes.", {"saddle_numbness"}, 84, "female"),
