@@ -2,10 +2,11 @@
 
 Run from the repository root:
 
-    .venv/bin/python bench/own_words_bench.py [--part dev|heldout] [--show-misses] [--json out]
+    .venv/bin/python bench/own_words_bench.py [--part dev|dev2|heldout] [--show-misses] [--json out]
 
 Three measures, each on the development part and on the held-out part (written before any
-tuning and never tuned on; its misses are not listed unless asked):
+tuning and never tuned on; its misses are not listed unless asked). A second development part,
+dev2, holds only typed conversations (conversations_dev2.yml): a part's missing files are skipped.
 
 1. Typed answers: every typed answer of the conversation profiles (and of answers_*.yml) read as
    a reply to its question (bot.answers.read_answer). Understood when the findings recorded
@@ -50,6 +51,9 @@ VALUE_KEYS = {"age": "age", "sex": "sex"}
 
 
 def load_yaml(path: Path) -> Any:
+    """A benchmark file's contents; a part without this file has none."""
+    if not path.exists():
+        return {}
     return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
 
@@ -60,7 +64,8 @@ def typed_answers(part: str) -> list[dict[str, Any]]:
     for profile in load_yaml(DATA / f"conversations_{part}.yml").get("profiles") or []:
         for qid, answer in (profile.get("answers") or {}).items():
             items.append({"id": f"{profile['id']}/{qid}", "question": qid, **answer})
-    for path in sorted(DATA.glob(f"answers_{part}*.yml")):
+    # answers_dev2.yml is the dev part's (its name starts "answers_dev"), not the dev2 part's.
+    for path in [] if part == "dev2" else sorted(DATA.glob(f"answers_{part}*.yml")):
         for item in load_yaml(path).get("answers") or []:
             items.append(item)
     return items
@@ -269,7 +274,7 @@ def run_conversations(part: str) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--part", choices=("dev", "heldout"), action="append")
+    parser.add_argument("--part", choices=("dev", "dev2", "heldout"), action="append")
     parser.add_argument("--show-misses", action="store_true",
                         help="list misses for the held-out part too (never tune on them)")
     parser.add_argument("--json", type=Path)
@@ -277,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.modules.setdefault("tensorflow", None)  # type: ignore[arg-type] - as python -m bot does
     results = {}
     for part in args.part or ["dev", "heldout"]:
-        show = args.show_misses or part == "dev"
+        show = args.show_misses or part != "heldout"
         answers = run_answers(part)
         first = run_first_messages(part)
         talks = run_conversations(part)
@@ -287,11 +292,12 @@ def main(argv: list[str] | None = None) -> int:
               f"({rate:.1%}, target {TARGETS['answers']:.0%})")
         print("  by question: " + ", ".join(
             f"{q} {g}/{n}" for q, (g, n) in sorted(answers["per_question"].items())))
-        print(f"{part}: first messages ({first['cases']}): precision {first['precision']:.3f} "
-              f"(target {TARGETS['precision']}), recall {first['recall']:.3f} "
-              f"(target {TARGETS['recall']})")
-        print(f"{part}: first messages expecting a plain strain: first result a strain or a "
-              f"fitting muscle cause {first['strain_first']}/{first['strains']}")
+        if first["cases"]:
+            print(f"{part}: first messages ({first['cases']}): precision {first['precision']:.3f} "
+                  f"(target {TARGETS['precision']}), recall {first['recall']:.3f} "
+                  f"(target {TARGETS['recall']})")
+            print(f"{part}: first messages expecting a plain strain: first result a strain or a "
+                  f"fitting muscle cause {first['strain_first']}/{first['strains']}")
         print(f"{part}: typed conversations ({talks['profiles']}): expected cause in top 3 "
               f"{talks['top3']}/{talks['profiles']}, derailed {talks['derailed']}, questions "
               f"median {talks['questions_median']} (max {talks['questions_max']})")
