@@ -190,12 +190,14 @@ def read_answer(
         return Answer("skip")
     if chosen and question.multiple and norm in words["done"]:
         return Answer("done")
-    reading = read_text(text, replying=True)
+    reading = _framed(question, read_text(text, replying=True), norm)
     choices = _Choices()
     negated = bool(NEGATING & set(norm.split()))
     some_of = bool(SOME_OF.search(norm))
     if not question.numeric or (question.id != "age" and re.fullmatch(r"\d", norm)):
         choices.explicit += _ordinals(SOME_OF.sub(" ", norm).strip(), shown, question.multiple)
+    elif _placed(norm.split()):  # "the first one" to how long: a place, not a number of weeks
+        choices.explicit += _ordinal_words(norm.split(), shown)
     if not negated:
         choices.explicit += _titles(norm, shown)
     choices.explicit += _values(question, norm, reading)
@@ -243,6 +245,8 @@ def read_answer(
                 finding = Finding(unspecified, True, evidence=text.strip()[:80])
                 return Answer("answer", (), (finding, *reading.findings), tuple(extra))
             return Answer("unclear", (), tuple(reading.findings), tuple(extra))
+    if not picked and _says_dont_know(norm):  # "it only started this morning so dunno"
+        return Answer("dont_know", (), tuple(extra), tuple(extra))
     if not picked:
         if relevant:  # only denials of what it asks ("not when I sit"): noted, still asked
             return Answer("none", (), tuple(reading.findings), tuple(extra))
@@ -266,6 +270,42 @@ def read_answer(
 
 
 # ------------------------------------------------------------------------------- readers
+# A position read in the words alone ("bending forward", "sitting") is one the question asks
+# about: said to "what makes it worse?" it makes it worse, to "what makes it better?" better.
+FRAMED = {"worse": ("worse_", "better_"), "better": ("better_", "worse_")}
+FRAME_WORDS = {
+    "worse": re.compile(r"\b(helps?|helped|helping|better|eases?|eased|easier|relie\w*|sorts|"
+                        r"soothes?|fine|ok|okay|best|only thing)\b"),
+    "better": re.compile(r"\b(worse|worst|hurts?|hurting|painful|agony|kills?|aggravates?|"
+                         r"triggers?|sets? (it )?off|flares?|bad|cant|can not|cannot)\b"),
+}
+
+
+def _framed(question: Question, reading: Reading, norm: str) -> Reading:
+    """The reading with findings of the other direction turned to the question's own, when
+    the reply has no word of that other direction ("bending forward" to "what makes it
+    worse?" is not relief from leaning forward)."""
+    frame = FRAMED.get(question.id)
+    if frame is None or FRAME_WORDS[question.id].search(norm):
+        return reading
+    own, other = frame
+    vocabulary = load_vocabulary()
+    findings = []
+    for finding in reading.findings:
+        turned = own + finding.id[len(other):]
+        if finding.id.startswith(other) and turned in vocabulary \
+                and turned in question.reveals:
+            finding = Finding(turned, finding.present, finding.value, finding.evidence)
+        findings.append(finding)
+    return Reading(findings, reading.answers)
+
+
+def _says_dont_know(norm: str) -> bool:
+    """A reply that says "I don't know" somewhere ("it only started today so dunno")."""
+    phrases = answer_words()["dont_know"] - {"maybe", "possibly", "unknown", "old enough"}
+    return any(re.search(rf"(^|\s){re.escape(p)}($|\s)", norm) for p in phrases)
+
+
 def _starts_with(norm: str, phrases: frozenset[str]) -> bool:
     """The answer is one of `phrases`, or starts with one and goes on ("none, I'm fit")."""
     return norm in phrases or any(norm.startswith(p + " ") for p in phrases if len(p) > 1)
@@ -312,10 +352,18 @@ def _ordinals(norm: str, shown: list[Button], multiple: bool = False) -> list[st
     words = norm.split()
     for cut in range(min(len(words) - 1, 6), 0, -1):
         found = _ordinal_words(words[:cut], shown)
-        if found and any(w in answer_words()["ordinals"] or w.isdigit() or w == "last"
-                         for w in words[:cut]):
+        if found and any(w.isdigit() or w != "one" and w in answer_words()["ordinals"]
+                         or w == "last" for w in words[:cut]):  # "the one patch": no place
             return found
     return []
+
+
+def _placed(tokens: list[str]) -> bool:
+    """Whether the words name a place in the list ("second", "3rd", "last", "the middle
+    one"), not only a number ("3" may be weeks, "one" may be "the one patch")."""
+    ordinals = answer_words()["ordinals"]
+    return any(t in ("last", "middle") or t in ordinals and not t.isdigit()
+               and t not in NUMBER_WORDS for t in tokens)
 
 
 def _ordinal_words(tokens: list[str], shown: list[Button]) -> list[str]:

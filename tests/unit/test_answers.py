@@ -113,3 +113,64 @@ def test_some_of_the_signs_without_saying_which_is_a_yes_never_a_none(text: str)
 @pytest.mark.parametrize("text", ["maybe, yes", "possibly yes", "maybe"])
 def test_a_maybe_at_the_screen_asks_which_one(text: str) -> None:
     assert read("screen_emergency", text).kind == "unclear"
+
+
+@pytest.mark.parametrize(("question", "text", "choices"), [
+    ("duration", "the first one", ("acute",)),
+    ("duration", "the middle one", ("subacute",)),
+    ("age", "the third option", ("40_49",)),
+])
+def test_a_place_in_the_list_answers_a_question_that_takes_numbers(
+        question: str, text: str, choices: tuple) -> None:
+    assert read(question, text).choices == choices
+
+
+def test_a_number_of_weeks_is_still_not_a_place_in_the_list() -> None:
+    assert read("duration", "3 weeks").choices == ("acute",)
+    assert read("duration", "the first 2 weeks were worst, it has been 4 months").choices == (
+        "chronic",)
+
+
+def test_the_one_patch_on_one_leg_is_not_the_first_warning_sign() -> None:
+    answer = read("screen_emergency", "no, it's just the one patch on one leg")
+    assert answer.choices == ("none",)
+    assert not any(f.present and f.id in ("saddle_numbness", "bilateral_leg_symptoms")
+                   for f in answer.findings)
+
+
+def test_a_dont_know_at_the_end_of_a_reply_is_a_dont_know() -> None:
+    assert read("morning_stiffness", "it only happened this morning so dunno").kind == "dont_know"
+    assert read("duration", "dunno, about 3 weeks").choices == ("acute",)  # a value still counts
+
+
+@pytest.mark.parametrize(("question", "text", "choice", "finding"), [
+    ("worse", "sitting, bending forward, even sneezing", "bending", "worse_bending_forward"),
+    ("worse", "long walks with big strides, bending forward", "bending", "worse_bending_forward"),
+    ("better", "hot bath, moving around", "moving", "better_movement"),
+])
+def test_a_position_said_alone_is_read_the_way_the_question_asks(
+        question: str, text: str, choice: str, finding: str) -> None:
+    answer = read(question, text)
+    assert choice in answer.choices
+    assert any(f.id == finding and f.present for f in answer.findings)
+    assert not any(f.id == "better_bending_forward" for f in answer.findings)
+
+
+def test_relief_said_to_the_worse_question_stays_relief() -> None:
+    answer = read("worse", "sitting, but bending forward helps")
+    assert "bending" not in answer.choices
+
+
+@pytest.mark.parametrize(("question", "text", "choices"), [
+    ("periods", "n/a", ("no_periods",)),
+    ("periods", "he's my dad lol", ("no_periods",)),
+    ("periods", "she's only just started them, dont think its related", ("no",)),
+    ("onset", "i sneezed! that was literally it", ("sudden",)),
+    ("onset", "started when i put on weight", ("gradual",)),
+    ("leg_vs_back", "my back doesnt really hurt, its the bum and thigh", ("leg",)),
+    ("location", "right side of my low back", ("beside_spine",)),
+    ("clues", "he stoops a bit these days", ("posture",)),
+])
+def test_answers_typed_loosely_choose_what_they_mean(
+        question: str, text: str, choices: tuple) -> None:
+    assert read(question, text).choices == choices
