@@ -59,6 +59,10 @@ SOME_OF = re.compile(r"\b(one|some|a couple|a few|couple|few|either|two|several|
 # "maybe", "possibly yes": unsure whether one applies (for a warning sign: ask which)
 MAYBE = re.compile(r"^(maybe|possibly|perhaps|probably|might be|could be|i think so|think so|"
                    r"kind of|sort of)\b|\b(maybe|possibly) (yes|yeah|one)\b")
+# "not much, maybe a warm bath", "nothing really except lying down": a hedged no that names
+# one answer after all (for a warning sign, any mention counts as it always has)
+HEDGED_NO = re.compile(r"^(not (much|really|a lot)|nothing (much|really)|hardly anything) "
+                       r"(maybe|perhaps|except|apart from|other than|but|only) (?P<rest>.+)$")
 # The questions whose signs count only when new (a cancer years ago still counts).
 NEW_SIGNS = frozenset({"screen_emergency"})
 # A nerve warning sign is a new one: at that screen, a reply that calls what it names old
@@ -179,6 +183,9 @@ def read_answer(
     words = answer_words()
     if not norm:
         return Answer("none")
+    hedged = HEDGED_NO.match(norm) if question.stage != "screen" else None
+    if hedged:  # "not much, maybe a warm bath": the warm bath, not a denial of it
+        text = norm = hedged.group("rest")
     if norm in words["why"] or norm.startswith("why do you") or norm.startswith("why are you"):
         return Answer("why")
     if question.stage == "screen" and MAYBE.search(norm) and not re.search(

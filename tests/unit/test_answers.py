@@ -174,3 +174,18 @@ def test_relief_said_to_the_worse_question_stays_relief() -> None:
 def test_answers_typed_loosely_choose_what_they_mean(
         question: str, text: str, choices: tuple) -> None:
     assert read(question, text).choices == choices
+
+
+@pytest.mark.parametrize(("question", "text", "choices"), [
+    ("better", "not much, maybe a warm bath", ("heat",)),
+    ("better", "nothing really except lying down", ("lying",)),
+    ("better", "not really", ("nothing",)),
+])
+def test_a_hedged_no_that_names_an_answer_gives_that_answer(
+        question: str, text: str, choices: tuple) -> None:
+    assert read(question, text).choices == choices
+
+
+def test_a_hedged_no_to_a_warning_sign_still_names_the_sign() -> None:
+    answer = read("screen_emergency", "not really, but maybe numb down there")
+    assert answer.kind != "answer" or "none" not in answer.choices

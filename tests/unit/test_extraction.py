@@ -681,3 +681,13 @@ def test_the_anchored_matcher_reads_every_text_as_a_plain_spacy_matcher_would() 
         assert set(ours) == set(spacy_matcher(doc)), text
         assert anchored.extract(text) == plain.extract(text), text
     assert len(texts) > 700
+
+
+def test_pain_by_the_end_of_every_day_is_worse_at_the_end_of_the_day() -> None:
+    assert "worse_end_of_day" in present("my lower back aches by the end of every day")
+
+
+def test_moving_around_is_moving_about_and_fidgeting_in_a_chair_is_a_change_of_position() -> None:
+    assert "better_movement" in present("it eases if I'm moving around")
+    assert "better_changing_position" not in present("it eases if I'm moving around")
+    assert "better_changing_position" in present("moving around in my chair helps")
