@@ -22,6 +22,7 @@ STATE_SLOTS = {
     "results_requested": "results_requested",
     "warned": "warned",
     "cleared": "cleared",
+    "missed_question": "missed",
 }
 SUSPECTED = "red_flag_suspected"  # set in the parse data by components/red_flag_gate.py
 
@@ -72,6 +73,7 @@ def state_from(tracker: Tracker) -> State:
         results_requested=bool(tracker.get_slot("results_requested")),
         warned=_strings(tracker.get_slot("warned")),
         cleared=_strings(tracker.get_slot("cleared")),
+        missed=missed if isinstance(missed := tracker.get_slot("missed_question"), str) else None,
     )
 
 

@@ -75,6 +75,7 @@ class State:
     results_requested: bool = False
     warned: list[str] = field(default_factory=list)
     cleared: list[str] = field(default_factory=list)
+    missed: str | None = None  # the question whose last reply could not be read
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -320,6 +321,7 @@ class Interview:
         self._done_with(question)
 
     def _done_with(self, question: Question) -> None:
+        self.state.missed = None
         if question.id not in self.asked:
             self.asked.append(question.id)
         if self.state.pending == question.id:
@@ -388,6 +390,10 @@ class Interview:
                 return [Message(self.wording.noted(list(answer.findings), changes))]
             if self._is_detour(said):
                 return self.detour(said)
+            if self.state.missed == question.id:  # a second reply it cannot read: move on
+                self.skip(question)
+                return [Message(self.wording.phrases["moving_on"])]
+            self.state.missed = question.id
             return [Message(self.wording.answer_hint(question, self.shown(question)))]
         self._done_with(question)
         notes = []

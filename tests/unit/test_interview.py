@@ -210,6 +210,30 @@ def test_typed_answers_move_the_interview_past_the_screen(engine: Engine) -> Non
     assert "couldn't match" in said[0] and interview.state.pending == asked
 
 
+def test_a_second_reply_it_cannot_read_moves_on_instead_of_asking_again(engine: Engine) -> None:
+    interview, _ = start(engine, "my lower back hurts")
+    reply(interview, "no")
+    reply(interview, "nope")
+    asked = interview.state.pending
+    reply(interview, "purple monkey dishwasher")
+    said = reply(interview, "banana telephone")
+    assert "leave this question" in said[0]
+    assert asked in interview.state.skipped and interview.state.pending != asked
+
+
+def test_a_readable_reply_between_two_unreadable_ones_starts_the_count_again(
+    engine: Engine,
+) -> None:
+    interview, _ = start(engine, "my lower back hurts")
+    reply(interview, "no")
+    reply(interview, "nope")
+    reply(interview, "purple monkey dishwasher")
+    reply(interview, "im 47")
+    asked = interview.state.pending
+    said = reply(interview, "banana telephone")
+    assert "couldn't match" in said[0] and interview.state.pending == asked
+
+
 def test_at_most_the_screen_and_ten_more_questions_are_asked(engine: Engine) -> None:
     interview, _ = start(engine, "my back hurts")
     for _ in range(30):
