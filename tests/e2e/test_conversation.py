@@ -103,3 +103,11 @@ def test_a_nonsensical_answer_mid_interview_gets_a_hint_and_the_same_question(
     replies = servers.say("e2e-hint", "purple monkey dishwasher")
     assert "couldn't match that" in text_of(replies)
     assert pending_question(replies) == question
+
+
+def test_a_second_nonsensical_answer_moves_on_to_another_question(servers: Servers) -> None:
+    question = pending_question(servers.say("e2e-hint-twice", "my lower back hurts"))
+    servers.say("e2e-hint-twice", "purple monkey dishwasher")
+    replies = servers.say("e2e-hint-twice", "banana telephone")
+    assert "leave this question" in text_of(replies)
+    assert pending_question(replies) not in (None, question)
