@@ -1060,10 +1060,6 @@ class FindingExtractor:
             decade = decades.get(token.norm_) or decades.get(token.lower_)
             if decade:
                 return decade
-            match = re.fullmatch(r"(\d{1,3})(s|'s)?([mf])?", token.lower_)
-            if match:
-                number = int(match.group(1))
-                return number + 5 if match.group(2) else number
             # "a", "an" and "one" are rarely ages ("now one leg feels longer")
             number = self._number(token.lower_) if token.lower_ not in ("a", "an", "one") \
                 else None
