@@ -9,7 +9,7 @@ import sys
 
 sys.modules.setdefault("tensorflow", None)  # type: ignore[arg-type]
 
-from server import quiet  # noqa: E402
+from server import pinned, quiet  # noqa: E402
 
 quiet.silence_dependencies()
 
@@ -18,5 +18,6 @@ from rasa_sdk.__main__ import main  # noqa: E402
 from actions.state import engine  # noqa: E402
 
 if __name__ == "__main__":
+    pinned.check(pinned.ACTION_SERVER_PACKAGES, pinned.ACTION_SERVER_PLACES)
     engine()
     main()

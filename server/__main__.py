@@ -7,9 +7,10 @@ from server import quiet
 
 quiet.silence_dependencies()
 
-from server import protection, speedups  # noqa: E402
+from server import pinned, protection, speedups  # noqa: E402
 
 if __name__ == "__main__":
+    pinned.check(pinned.RASA_SERVER_PACKAGES, pinned.RASA_SERVER_PLACES)
     speedups.apply()
     protection.apply()
     from rasa.__main__ import main
