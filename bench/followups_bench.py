@@ -8,7 +8,7 @@ red-flag gate) and routed as the dialogue routes it: a follow-up intent to its a
 ("what is cauda equina?") to that explanation. The share routed to the labelled kind is printed
 per kind and in all. It is a measurement, not a test: the exit code is 0 whatever the figures.
 
-    .venv/bin/python bench/followups_bench.py [--part dev|heldout] [--misses]
+    .venv/bin/python bench/followups_bench.py [--part dev|dev2|heldout] [--misses]
 """
 
 from __future__ import annotations
@@ -58,8 +58,9 @@ async def parse_all(texts: list[str]) -> list[dict[str, Any]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--part", default="dev", choices=("dev", "heldout"))
-    parser.add_argument("--misses", action="store_true", help="list the misses (dev only)")
+    parser.add_argument("--part", default="dev", choices=("dev", "dev2", "heldout"))
+    parser.add_argument("--misses", action="store_true",
+                        help="list the misses (development parts only)")
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)
     from bot.knowledge import load_knowledge_base

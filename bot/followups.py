@@ -86,7 +86,9 @@ class Cues:
 def load_cues(path: Path = CUES_PATH) -> Cues:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     try:
-        kinds = tuple((kind, tuple(re.compile(p) for p in patterns))
+        # "self_care/asked": a second list of a kind, for question forms that come before
+        # another kind's topic words ("anything I can do for him, he hurt it at football")
+        kinds = tuple((kind.split("/")[0], tuple(re.compile(p) for p in patterns))
                       for kind, patterns in (raw.get("kinds") or {}).items())
         asks = re.compile(raw["asks"])
     except (KeyError, re.error) as error:
@@ -95,6 +97,18 @@ def load_cues(path: Path = CUES_PATH) -> Cues:
     if unknown:
         raise SelfCareError(f"{path.name}: unknown kinds {sorted(unknown)}")
     return Cues(asks, kinds)
+
+
+def asks(text: str) -> bool:
+    """Whether a message asks something (a question word, a "?", "should i"...)."""
+    return bool(load_cues().asks.search(" ".join(text.lower().split())))
+
+
+def cued(text: str, kind: str) -> bool:
+    """Whether any cue of one kind matches a message, asked or not."""
+    lowered = " ".join(text.lower().split())
+    return any(p.search(lowered) for k, patterns in load_cues().kinds if k == kind
+               for p in patterns)
 
 
 def cue_kind(text: str) -> str | None:

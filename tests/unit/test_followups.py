@@ -152,6 +152,14 @@ def test_english_however_typed_is_english(text: str) -> None:
     ("be honest, could this be something sinister", "serious"),
     ("any tips for sleeping with it", "self_care"),
     ("went to A&E last night, the scan was clear", "been_checked"),
+    ("wat can i do 2 help him, he hurt it at football", "self_care"),
+    ("my physio said to keep walking but should i get an mri", "imaging"),
+    ("my osteo thinks its a disc, how long do they take to heal", "course"),
+    ("how long should i wait before seeing my gp", "whom_to_see"),
+    ("shld i take a few days off work", "activity"),
+    ("can i carry on as normal or is it something serious", "serious"),
+    ("my husband wants to know if he should be worried", "serious"),
+    ("is it safe to take ibuprofen with my blood pressure tablets", "beyond_scope"),
 ])
 def test_a_follow_up_is_recognised_by_its_words(text: str, kind: str) -> None:
     from bot.followups import cue_kind
@@ -163,6 +171,7 @@ def test_a_follow_up_is_recognised_by_its_words(text: str, kind: str) -> None:
     "my lower back hurts when I sit",  # tells, asks nothing
     "sharp pain down my left leg since Tuesday",
     "I'm 45 and I work at a desk",
+    "my mum read it over my shoulder",  # no other complaint, and nothing asked
 ])
 def test_a_description_that_asks_nothing_is_no_follow_up(text: str) -> None:
     from bot.followups import cue_kind
@@ -192,5 +201,24 @@ def test_the_follow_up_check_takes_the_asked_intent_but_never_over_a_red_flag() 
         "red_flag"
     assert _checked("is spondylolisthesis serious?", "ask_cause_info",
                     [{"entity": "cause", "value": "spondylolisthesis"}]) == "ask_cause_info"
+    assert _checked("what is spinal stenosis?", "ask_cause_info",
+                    [{"entity": "cause", "value": "spinal_stenosis"}]) == "ask_cause_info"
     assert _checked("what stretches help piriformis?", "ask_cause_info",
                     [{"entity": "cause", "value": "piriformis_syndrome"}]) == "ask_self_care"
+
+
+def test_the_words_asked_win_over_another_follow_up_but_not_over_what_the_assistant_does() -> None:
+    assert _checked("would a voltarol patch help", "ask_self_care") == "ask_painkillers"
+    assert _checked("is this permanent now", "ask_serious") == "ask_course"
+    assert _checked("what can you do?", "help") == "help"
+    assert _checked("do muscle relaxers help with this", "help") == "ask_painkillers"
+    assert _checked("how do I make pancakes", "out_of_scope") == "out_of_scope"
+    assert _checked("thanks, how long will it last?", "thank") == "ask_course"
+
+
+def test_a_report_of_being_checked_that_names_a_cause_is_a_report_unless_it_asks() -> None:
+    sciatica = [{"entity": "cause", "value": "true_sciatica"}]
+    assert _checked("the gp saw me and said it is sciatica, nothing dangerous",
+                    "ask_cause_info", sciatica) == "been_checked"
+    assert _checked("the doctor said it's sciatica, what is that?", "ask_cause_info",
+                    sciatica) == "ask_cause_info"
