@@ -73,3 +73,96 @@ def test_red_flags_in_peoples_words(text: str, flag: str) -> None:
 @pytest.mark.parametrize(("text", "flag"), NOT_SAID)
 def test_look_alikes_raise_no_flag(text: str, flag: str) -> None:
     assert flag not in flags_of(text), text
+
+
+# Issue #11: the way people type the signs in chat and forums (new wordings, own sentences)
+SAID_IN_CHAT = [
+    # the saddle area: clinical notes, the toilet seat, quotes, euphemisms, a sitting feeling
+    ("pt reports altered perianal sensation since Tuesday", "cauda_equina"),
+    ("sitting on the loo this morning I couldn't feel the seat at all", "cauda_equina"),
+    ("my 'down there' went numb overnight, back's been bad all week", "cauda_equina"),
+    ("my lady bits feel numb since the back went", "cauda_equina"),
+    ("it's like I'm sat on a cushion all day, even standing at the sink", "cauda_equina"),
+    ("he can't feel his testicles properly since he hurt his back", "cauda_equina"),
+    ("lost sensation round my hips and backside since yesterday", "cauda_equina"),
+    ("numbness across both buttocks since the weekend", "cauda_equina"),
+    # the bladder and bowels in everyday words and misspellings
+    ("my bladdar won't empty properly since the sciatica", "cauda_equina"),
+    ("I don't get the urge to wee any more", "cauda_equina"),
+    ("I have to push on my tummy to get any wee out", "cauda_equina"),
+    ("urine is coming out by itself, I can't stop it", "cauda_equina"),
+    ("been trying to pee for ages and nothing", "cauda_equina"),
+    ("my pants were soaked and I never felt it happen", "cauda_equina"),
+    ("I keep leaking since my back went", "cauda_equina"),
+    ("grandad wet himself in his chair, never done that before, back bad", "cauda_equina"),
+    ("didn't realise I needed a number two until it was too late", "cauda_equina"),
+    ("no control over my back passage since yesterday", "cauda_equina"),
+    ("when we were intimate last night I had no feeling at all", "cauda_equina"),
+    # both legs, one leg then the other, severe or fast weakness
+    ("pins n needles in my feet since this morning, back agony", "bilateral_neuro"),
+    ("my right leg went numb on Monday, and now the left one has started too", "bilateral_neuro"),
+    ("the sciatica is in the other leg now as well", "bilateral_neuro"),
+    ("numb from the waist down since I lifted the sofa", "bilateral_neuro"),
+    ("c/o bilateral leg weakness and back pain", "bilateral_neuro"),
+    ("can't move my toes at all on the left since lunch", "bilateral_neuro"),
+    ("my leg is numb and I can't move it", "bilateral_neuro"),
+    ("went from limping to not being able to stand on it by teatime", "bilateral_neuro"),
+    # a leg getting weaker, a foot that drops
+    ("my knee keeps giving way on the stairs, the sciatica side", "progressive_weakness"),
+    ("the numbness in my leg is spreading up towards my hip", "progressive_weakness"),
+    ("my foot doesn't lift properly any more when I walk", "progressive_weakness"),
+    ("his back's bad, he's scuffing his right shoe and tripping over nothing",
+     "progressive_weakness"),
+    ("I can't walk on my heels on that side", "progressive_weakness"),
+    # fever and infection risk, cancer, trauma, chest, the aorta
+    ("sweating through the night and my back is agony", "infection"),
+    ("on tacrolimus since my transplant and now new back pain", "infection_risk"),
+    ("knocked down by a van on the zebra crossing, back hurts", "major_trauma"),
+    ("she fell off the trampoline onto the patio and landed on her back", "major_trauma"),
+    ("my chest feels crushed and it goes through to my back", "chest_pain"),
+    ("pain in the middle of my chest going into my back", "chest_pain"),
+    ("got a swelling in my belly that pulses and my back hurts", "vascular"),
+    ("I've got an aaa they're watching and my back started hurting today", "known_aneurysm"),
+]
+
+NOT_SAID_IN_CHAT = [
+    # a numb bottom from a saddle or a hard seat, legs asleep on the loo, tired legs
+    ("numb bum after 4 hours on the turbo bike, back a bit stiff", "cauda_equina"),
+    ("my backside goes numb when I sit on the hard benches at church", "cauda_equina"),
+    ("my butt went numb on the coach trip, back a bit stiff", "cauda_equina"),
+    ("sat on the toilet too long scrolling and both my legs went numb", "bilateral_neuro"),
+    ("my legs both ache after standing all day at the till", "bilateral_neuro"),
+    # denials in everyday words, old incontinence, someone else's
+    ("nothing weird with my wee and I can feel everything when I wipe", "cauda_equina"),
+    ("my client is incontinent and I hurt my back changing her", "cauda_equina"),
+    ("a tiny leak when I sneeze since my babies, back sore from the buggy", "cauda_equina"),
+    # questions and reading about a sign
+    ("I read about saddle numbness and keep checking, all normal", "cauda_equina"),
+    ("what are the warning signs of cancer in the spine? mine hurts after gardening", "cancer"),
+    ("does back pain affect your immune system?", "infection_risk"),
+    # other people, other senses, the past
+    ("my uncle died of cancer, my back is sore from the allotment", "cancer"),
+    ("I'm a cancer nurse and my back aches after a night shift", "cancer"),
+    ("had a fever 4 months ago with flu, back sore from moving house", "infection"),
+    ("feel a bit faint in this heat, back sore from the garden", "vascular"),
+    ("my leg feels weak because it hurts to stand on it", "progressive_weakness"),
+    ("I get sleep paralysis now and then, back hurts from work", "bilateral_neuro"),
+    ("I don't feel my legs are the problem, it's my back", "bilateral_neuro"),
+    ("the tap keeps leaking and I hurt my back under the sink", "cauda_equina"),
+]
+
+
+@pytest.mark.parametrize(("text", "flag"), SAID_IN_CHAT)
+def test_red_flags_as_people_type_them(text: str, flag: str) -> None:
+    assert flag in flags_of(text), text
+
+
+@pytest.mark.parametrize(("text", "flag"), NOT_SAID_IN_CHAT)
+def test_chat_look_alikes_raise_no_flag(text: str, flag: str) -> None:
+    assert flag not in flags_of(text), text
+
+
+def test_is_a_mid_sentence_is_no_question() -> None:
+    """ "she is a bit hunched" is no question about a sign: her wet bed still counts."""
+    assert "cauda_equina" in flags_of(
+        "my mum is 79 and her back aches, she is a wee bit hunched and wet herself today")
