@@ -123,6 +123,12 @@ SAID_IN_CHAT = [
     ("pain in the middle of my chest going into my back", "chest_pain"),
     ("got a swelling in my belly that pulses and my back hurts", "vascular"),
     ("I've got an aaa they're watching and my back started hurting today", "known_aneurysm"),
+    # the sign in passing, in a longer story
+    ("week three of this disc thing, and now I couldn't honestly tell you if I'd finished peeing",
+     "cauda_equina"),
+    ("it feels like sitting on a bag of ice when I sit down, for two days now", "cauda_equina"),
+    ("getting worse, and I don't feel the toilet paper properly any more", "cauda_equina"),
+    ("my bottom feels numb on both sides when I sit and in bed too", "cauda_equina"),
 ]
 
 NOT_SAID_IN_CHAT = [
@@ -149,6 +155,10 @@ NOT_SAID_IN_CHAT = [
     ("I get sleep paralysis now and then, back hurts from work", "bilateral_neuro"),
     ("I don't feel my legs are the problem, it's my back", "bilateral_neuro"),
     ("the tap keeps leaking and I hurt my back under the sink", "cauda_equina"),
+    ("back spasm so bad I nearly blacked out", "vascular"),
+    ("strained a muscle in my chest on the rowing machine, back sore too", "chest_pain"),
+    ("night cramps in both calves, back ache from the warehouse", "bilateral_neuro"),
+    ("I use a steroid inhaler for my asthma, back sore from hoovering", "infection_risk"),
 ]
 
 
