@@ -129,6 +129,11 @@ SAID_IN_CHAT = [
     ("it feels like sitting on a bag of ice when I sit down, for two days now", "cauda_equina"),
     ("getting worse, and I don't feel the toilet paper properly any more", "cauda_equina"),
     ("my bottom feels numb on both sides when I sit and in bed too", "cauda_equina"),
+    ("my boyfriend and I were intimate last night and I had no sensation whatsoever",
+     "cauda_equina"),
+    ("I've been clear of cancer for 6 years but this back pain is new", "cancer"),
+    ("had a facet injection a fortnight ago and it was fine, now the pain is much worse",
+     "infection_risk"),
 ]
 
 NOT_SAID_IN_CHAT = [
@@ -159,6 +164,15 @@ NOT_SAID_IN_CHAT = [
     ("strained a muscle in my chest on the rowing machine, back sore too", "chest_pain"),
     ("night cramps in both calves, back ache from the warehouse", "bilateral_neuro"),
     ("I use a steroid inhaler for my asthma, back sore from hoovering", "infection_risk"),
+    # questions and fears in the sign's own words, tests that found nothing, old leaks
+    ("what counts as saddle numbness? my bum is just sore from the office chair", "cauda_equina"),
+    ("if I wet myself do I need A&E? it hasn't happened", "cauda_equina"),
+    ("my biggest fear is becoming paralysed, the pain is only muscular", "bilateral_neuro"),
+    ("could my back pain be a tumour? it started after digging", "cancer"),
+    ("the doctor scanned me for cancer and it was all clear, back still aches", "cancer"),
+    ("tested negative for infection, the physio says it's a disc", "infection_risk"),
+    ("I've had stress incontinence for years since my kids, back sore from the garden",
+     "cauda_equina"),
 ]
 
 
