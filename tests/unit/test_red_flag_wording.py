@@ -134,6 +134,15 @@ SAID_IN_CHAT = [
     ("I've been clear of cancer for 6 years but this back pain is new", "cancer"),
     ("had a facet injection a fortnight ago and it was fine, now the pain is much worse",
      "infection_risk"),
+    # slang and plain words for the bladder, bowels, legs; a jump, an operation on the spine
+    ("my widdle just won't come out, back in bits", "cauda_equina"),
+    ("I haven't urinated since breakfast and my back is agony", "cauda_equina"),
+    ("leaked in bed last night, never happened before, sciatica both sides", "cauda_equina"),
+    ("shat myself at work without knowing, back has been awful", "cauda_equina"),
+    ("it's like walking on cotton wool with both feet since Sunday", "bilateral_neuro"),
+    ("I can't feel the ground under my feet properly, back pain", "bilateral_neuro"),
+    ("jumped off the garage roof, about 3 metres, landed on my back", "major_trauma"),
+    ("had my spine operated on a month ago and the pain is creeping up", "infection_risk"),
 ]
 
 NOT_SAID_IN_CHAT = [
@@ -173,6 +182,10 @@ NOT_SAID_IN_CHAT = [
     ("tested negative for infection, the physio says it's a disc", "infection_risk"),
     ("I've had stress incontinence for years since my kids, back sore from the garden",
      "cauda_equina"),
+    ("nearly shat myself when the car backfired, then my back twinged", "cauda_equina"),
+    ("leaking breast milk in bed again, back sore from feeding", "cauda_equina"),
+    ("feel a bit clammy in this humid weather, back aches from the heatwave", "vascular"),
+    ("my legs feel dead after the 10k, back tight", "bilateral_neuro"),
 ]
 
 
