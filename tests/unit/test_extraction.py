@@ -691,3 +691,9 @@ def test_moving_around_is_moving_about_and_fidgeting_in_a_chair_is_a_change_of_p
     assert "better_movement" in present("it eases if I'm moving around")
     assert "better_changing_position" not in present("it eases if I'm moving around")
     assert "better_changing_position" in present("moving around in my chair helps")
+
+
+def test_the_relative_the_writer_lifted_does_not_take_the_rest_of_the_story() -> None:
+    result = found("my lower back went when i picked up my toddler 2 days ago, sharp on the left, "
+                   "nothing down the legs")
+    assert {"sens_sharp", "side_one", "no_leg_pain", "duration_acute"} <= set(result)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.followups import KINDS, SelfCareError, load_self_care
+from bot.followups import KINDS, SelfCareError, cue_kind, load_self_care
 from bot.interview import Engine, Interview, Said, State
 from bot.knowledge import load_knowledge_base
 from bot.language import language_of
@@ -222,3 +222,17 @@ def test_a_report_of_being_checked_that_names_a_cause_is_a_report_unless_it_asks
                     "ask_cause_info", sciatica) == "been_checked"
     assert _checked("the doctor said it's sciatica, what is that?", "ask_cause_info",
                     sciatica) == "ask_cause_info"
+
+
+@pytest.mark.parametrize("text", [
+    "my lower back went when i picked up my toddler 2 days ago, sharp on the left",
+    "it hurts when I run, just where the belt sits at work",
+])
+def test_when_or_where_inside_a_description_asks_nothing(text: str) -> None:
+    assert cue_kind(text) is None
+
+
+@pytest.mark.parametrize("text", ["when can i go back to the gym", "ok when can I go back to work",
+                                  "it's been a week. when can i run again"])
+def test_when_at_the_start_of_a_clause_still_asks(text: str) -> None:
+    assert cue_kind(text) == "activity"
