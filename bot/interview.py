@@ -384,7 +384,8 @@ class Interview:
             return []
         if answer.kind == "unclear":
             return [Message(self.wording.which_ones(question))]
-        changes = self.learn(list(answer.findings))
+        # one reply says each thing once: "im 34" is the age 34, not "20 to 39" corrected to 34
+        changes = self.learn(list({f.id: f for f in answer.findings}.values()))
         if answer.kind != "answer":
             if answer.findings:  # said something else worth keeping: noted, question still open
                 return [Message(self.wording.noted(list(answer.findings), changes))]

@@ -203,8 +203,9 @@ def test_typed_answers_move_the_interview_past_the_screen(engine: Engine) -> Non
     reply(interview, "no")
     reply(interview, "nope")
     assert interview.state.pending == "age"
-    reply(interview, "im 47")
+    said = reply(interview, "im 47")
     assert next(f.value for f in interview.findings if f.id == "age") == 47
+    assert not any("corrected" in text for text in said)  # one reply, one age
     asked = interview.state.pending
     said = reply(interview, "purple monkey dishwasher")
     assert "couldn't match" in said[0] and interview.state.pending == asked
