@@ -13,25 +13,19 @@ is never touched, and the red-flag gate still has the last word.
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import (
     ENTITIES,
     INTENT,
     INTENT_NAME_KEY,
-    INTENT_RANKING_KEY,
-    PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.followups import KINDS, asks, cue_kind, cued
 from bot.screening import BODY_WORDS
+from components.intent_override import IntentOverride
 from components.statement_check import HEALTH_WORDS
 
 INTENT_OF = {kind: intent for intent, kind in KINDS.items()} | {"been_checked": "been_checked"}
@@ -50,22 +44,8 @@ ABOUT_A_CAUSE = {"self_care", "activity", "painkillers", "imaging", "course", "w
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class FollowupCheck(GraphComponent, IntentClassifier):
+class FollowupCheck(IntentOverride):
     """Takes the follow-up intent a message's own words ask for."""
-
-    @classmethod
-    def required_components(cls) -> list[type]:
-        return [IntentClassifier]
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> FollowupCheck:
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -91,9 +71,5 @@ class FollowupCheck(GraphComponent, IntentClassifier):
                 continue  # "what does cauda equina mean" is a question about that cause
             # a follow-up the classifier named gives way to the one the words ask ("would a
             # voltarol patch help" is about painkillers, not self-care)
-            taken = {INTENT_NAME_KEY: INTENT_OF[kind], PREDICTED_CONFIDENCE_KEY: 1.0}
-            ranking = [i for i in message.get(INTENT_RANKING_KEY) or []
-                       if i.get(INTENT_NAME_KEY) != taken[INTENT_NAME_KEY]]
-            message.set(INTENT, taken, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [taken, *ranking], add_to_output=True)
+            self.take(message, INTENT_OF[kind])
         return messages

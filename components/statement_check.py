@@ -13,18 +13,12 @@ has the last word.
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import (
     ENTITIES,
     INTENT,
     INTENT_NAME_KEY,
-    INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
@@ -32,6 +26,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.interview import looks_like_question
 from bot.screening import BODY_WORDS
+from components.intent_override import IntentOverride
 
 CAUSE_QUESTIONS = {"ask_cause_info", "ask_more"}
 UNSURE = "nlu_fallback"
@@ -42,23 +37,9 @@ HEALTH_WORDS = re.compile(
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class StatementCheck(GraphComponent, IntentClassifier):
+class StatementCheck(IntentOverride):
     """Turns a "cause question" that names nothing and asks nothing, or an unsure statement
     about the person's health, into what it is."""
-
-    @classmethod
-    def required_components(cls) -> list[type]:
-        return [IntentClassifier]
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> StatementCheck:
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -74,10 +55,5 @@ class StatementCheck(GraphComponent, IntentClassifier):
             if predicted == UNSURE and not about_health:
                 continue
             name = "describe_pain" if about_health else UNSURE
-            taken = {INTENT_NAME_KEY: name,
-                     PREDICTED_CONFIDENCE_KEY: intent.get(PREDICTED_CONFIDENCE_KEY, 1.0)}
-            ranking = [i for i in message.get(INTENT_RANKING_KEY) or []
-                       if i.get(INTENT_NAME_KEY) != name]
-            message.set(INTENT, taken, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [taken, *ranking], add_to_output=True)
+            self.take(message, name, intent.get(PREDICTED_CONFIDENCE_KEY, 1.0))
         return messages
